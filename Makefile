@@ -1,0 +1,30 @@
+# agentguard. `make help` lists the targets.
+SHELL := /usr/bin/env bash
+MVN ?= ./mvnw
+MVN_FLAGS ?= -B -ntp
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Compile and package every module (no tests)
+	$(MVN) $(MVN_FLAGS) package -DskipTests
+
+.PHONY: test
+test: kube-binaries ## Run the whole suite: unit tests and integration tests against a real kube-apiserver
+	$(MVN) $(MVN_FLAGS) verify
+
+.PHONY: unit-test
+unit-test: ## Run only the unit tests (no control plane needed)
+	$(MVN) $(MVN_FLAGS) verify -DskipITs
+
+.PHONY: kube-binaries
+kube-binaries: ## Build (or reuse from cache) etcd, kube-apiserver, kube-controller-manager, kubectl and kwok
+	hack/kube-binaries.sh >/dev/null
+
+.PHONY: clean
+clean: ## Remove build output (the binary cache in ~/.kubeapitest stays)
+	$(MVN) $(MVN_FLAGS) clean

@@ -1,0 +1,27 @@
+package dev.agentguard.api;
+
+/**
+ * Names every agentguard component agrees on. Kept in one place because the
+ * webhook, proxy and operator must never disagree about them: a mismatch in the
+ * opt-in label or the system namespace silently disables the guard.
+ */
+public final class AgentGuard {
+
+    /** API group of the agentguard CRDs. */
+    public static final String GROUP = "agentguard.dev";
+
+    /** Served version of the agentguard CRDs. */
+    public static final String VERSION = "v1alpha1";
+
+    /** Namespace of the control plane; agents have no access to it. */
+    public static final String SYSTEM_NAMESPACE = "agentguard-system";
+
+    /** Namespace label that opts every pod in the namespace into the guard. */
+    public static final String INJECT_LABEL = GROUP + "/inject";
+
+    /** Value of {@link #INJECT_LABEL} that enables injection. */
+    public static final String INJECT_ENABLED = "enabled";
+
+    private AgentGuard() {
+    }
+}

@@ -1,0 +1,308 @@
+package dev.agentguard.testing.kube;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * A real control plane on 127.0.0.1: etcd, kube-apiserver and
+ * kube-controller-manager, built from source by {@code hack/kube-binaries.sh}.
+ *
+ * <p>It is configured as production clusters are where agentguard depends on it:
+ * RBAC and Node authorization, the default admission chain (ServiceAccount
+ * admission adds the {@code kube-api-access-*} token volume to pods, webhooks are
+ * called by URL), bound service-account tokens with a real issuer and signing
+ * key, TokenRequest and TokenReview. The controller manager creates each
+ * namespace's {@code default} ServiceAccount and {@code kube-root-ca.crt}, and
+ * finalizes deleted namespaces. There is no scheduler and no kubelet.
+ *
+ * <p>{@link #shared()} starts one per JVM (one per test run) and stops it at exit.
+ */
+public final class KubeApiServer implements KubeCluster, AutoCloseable {
+
+    /** Issuer and audience of service-account tokens, as in a default cluster. */
+    public static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final String SERVICE_CIDR = "10.96.0.0/16";
+    private static final System.Logger LOG = System.getLogger(KubeApiServer.class.getName());
+
+    private static KubeApiServer shared;
+    private static KubeStartException sharedFailure;
+
+    private final Path workDir;
+    private final KubeBinaries binaries;
+    private final List<ManagedProcess> processes = new ArrayList<>();
+    private final Pki pki;
+    private Config adminConfig;
+    private KubernetesClient admin;
+    private Path adminKubeconfig;
+
+    private KubeApiServer(KubeBinaries binaries, Path workDir) {
+        this.binaries = binaries;
+        this.workDir = workDir;
+        this.pki = Pki.newCa("agentguard-test-ca");
+    }
+
+    /** The control plane of this test run, started on first use and stopped when the JVM exits. */
+    public static synchronized KubeApiServer shared() {
+        // A control plane that failed once fails every test the same way, without retrying.
+        if (sharedFailure != null) {
+            throw sharedFailure;
+        }
+        if (shared == null) {
+            try {
+                KubeApiServer server = start(KubeBinaries.locate());
+                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kube-apiserver-shutdown"));
+                shared = server;
+            } catch (KubeStartException e) {
+                sharedFailure = e;
+                throw e;
+            }
+        }
+        return shared;
+    }
+
+    static KubeApiServer start(KubeBinaries binaries) {
+        Path workDir;
+        try {
+            workDir = Files.createTempDirectory("agentguard-kube-");
+        } catch (IOException e) {
+            throw new KubeStartException("cannot create a work directory: " + e.getMessage(), e);
+        }
+        KubeApiServer server = new KubeApiServer(binaries, workDir);
+        try {
+            long started = System.nanoTime();
+            server.startAll();
+            LOG.log(System.Logger.Level.INFO, "control plane ready at {0} in {1} ms (work dir {2})",
+                    server.url(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), workDir);
+            return server;
+        } catch (RuntimeException e) {
+            server.stopProcesses();
+            throw new KubeStartException(e.getMessage() + "\n(work dir kept for inspection: " + workDir + ")", e);
+        }
+    }
+
+    private void startAll() {
+        int etcdPort = freePort();
+        int etcdPeerPort = freePort();
+        int apiPort = freePort();
+        String url = "https://127.0.0.1:" + apiPort;
+
+        Pki.Issued serving = pki.server("kube-apiserver",
+                List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                        "kubernetes.default.svc.cluster.local"),
+                List.of("127.0.0.1", "10.96.0.1"));
+        Pki.Issued adminCert = pki.client("agentguard-test-admin", "system:masters");
+        // The controller manager is test infrastructure, not under test: give it full rights.
+        Pki.Issued controllerCert = pki.client("system:kube-controller-manager", "system:masters");
+        var serviceAccountKeys = Pki.rsa();
+
+        Path caFile = write("ca.crt", pki.ca().certificatePem());
+        Path caKeyFile = write("ca.key", pki.ca().privateKeyPem());
+        Path servingCert = write("apiserver.crt", serving.certificatePem());
+        Path servingKey = write("apiserver.key", serving.privateKeyPem());
+        Path saKey = write("sa.key", Pki.pem(serviceAccountKeys.getPrivate()));
+        Path saPub = write("sa.pub", Pki.pem(serviceAccountKeys.getPublic()));
+        adminKubeconfig = write("admin.kubeconfig", Kubeconfig.render(url, pki.ca().certificatePem(), adminCert));
+        Path controllerKubeconfig = write("controller-manager.kubeconfig",
+                Kubeconfig.render(url, pki.ca().certificatePem(), controllerCert));
+
+        ManagedProcess etcd = launch("etcd", List.of(binaries.etcd().toString(),
+                "--name=agentguard-test",
+                "--data-dir=" + workDir.resolve("etcd"),
+                "--listen-client-urls=http://127.0.0.1:" + etcdPort,
+                "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+                "--listen-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+                "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+                "--initial-cluster=agentguard-test=http://127.0.0.1:" + etcdPeerPort,
+                // Durability is worthless for a throw-away test store; fsync dominates its latency.
+                "--unsafe-no-fsync=true",
+                "--log-level=warn"));
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        etcd.awaitReady(() -> answers200(plain, "http://127.0.0.1:" + etcdPort + "/health"), START_TIMEOUT);
+
+        ManagedProcess apiServer = launch("kube-apiserver", List.of(binaries.kubeApiServer().toString(),
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                // The endpoint reconciler refuses loopback addresses; no in-cluster client needs it here.
+                "--endpoint-reconciler-type=none",
+                "--secure-port=" + apiPort,
+                "--etcd-servers=http://127.0.0.1:" + etcdPort,
+                "--tls-cert-file=" + servingCert,
+                "--tls-private-key-file=" + servingKey,
+                "--client-ca-file=" + caFile,
+                "--authorization-mode=Node,RBAC",
+                "--enable-admission-plugins=NodeRestriction",
+                "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
+                "--service-account-key-file=" + saPub,
+                "--service-account-signing-key-file=" + saKey,
+                "--service-cluster-ip-range=" + SERVICE_CIDR,
+                "--allow-privileged=true",
+                "--profiling=false",
+                "--cert-dir=" + workDir.resolve("apiserver-certs"),
+                "--v=1"));
+        // HTTP/1.1: the JDK client's HTTP/2 preface gets a GOAWAY from Go's server.
+        HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .sslContext(trusting(pki.ca().certificate())).build();
+        apiServer.awaitReady(() -> answers200(tls, url + "/readyz"), START_TIMEOUT);
+
+        adminConfig = Config.fromKubeconfig(Kubeconfig.render(url, pki.ca().certificatePem(), adminCert));
+        admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
+
+        ManagedProcess controllerManager = launch("kube-controller-manager",
+                List.of(binaries.kubeControllerManager().toString(),
+                        "--kubeconfig=" + controllerKubeconfig,
+                        "--authentication-kubeconfig=" + controllerKubeconfig,
+                        "--authorization-kubeconfig=" + controllerKubeconfig,
+                        "--bind-address=127.0.0.1",
+                        "--secure-port=" + freePort(),
+                        "--leader-elect=false",
+                        "--use-service-account-credentials=false",
+                        "--service-account-private-key-file=" + saKey,
+                        "--root-ca-file=" + caFile,
+                        "--cluster-signing-cert-file=" + caFile,
+                        "--cluster-signing-key-file=" + caKeyFile,
+                        "--service-cluster-ip-range=" + SERVICE_CIDR,
+                        "--v=1"));
+        // Ready once its ServiceAccount controller has done its first pass.
+        controllerManager.awaitReady(() -> admin.serviceAccounts().inNamespace("default")
+                .withName("default").get() != null, START_TIMEOUT);
+    }
+
+    private ManagedProcess launch(String name, List<String> command) {
+        ManagedProcess process = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
+        processes.add(process);
+        return process;
+    }
+
+    @Override
+    public Config adminConfig() {
+        return adminConfig;
+    }
+
+    @Override
+    public KubernetesClient admin() {
+        return admin;
+    }
+
+    @Override
+    public String caCertificatePem() {
+        return pki.ca().certificatePem();
+    }
+
+    /** An admin kubeconfig file, for the real {@code kubectl}. */
+    public Path adminKubeconfig() {
+        return adminKubeconfig;
+    }
+
+    /** The binaries this control plane runs (kubectl and kwok included). */
+    public Path binary(String name) {
+        return binaries.directory().resolve(name);
+    }
+
+    /** Whether every process of the control plane is still running. */
+    public boolean isRunning() {
+        return !processes.isEmpty() && processes.stream().allMatch(ManagedProcess::isAlive);
+    }
+
+    @Override
+    public synchronized void close() {
+        stopProcesses();
+        deleteRecursively(workDir);
+    }
+
+    private void stopProcesses() {
+        if (admin != null) {
+            admin.close();
+        }
+        // Reverse start order: controllers before the API server before etcd.
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+    }
+
+    private Path write(String name, String content) {
+        try {
+            Path file = workDir.resolve(name);
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean answers200(HttpClient client, String url) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static SSLContext trusting(java.security.cert.X509Certificate ca) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("ca", ca);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new KubeStartException("cannot build a trust store for the test CA", e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new KubeStartException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete {0}: {1}", dir, e.getMessage());
+        }
+    }
+
+    static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
