@@ -23,6 +23,10 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.agentguard.pki.CertificateAuthority;
+import dev.agentguard.pki.IssuedCertificate;
+import dev.agentguard.pki.Keys;
+import dev.agentguard.pki.Pem;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -48,6 +52,7 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final String SERVICE_CIDR = "10.96.0.0/16";
+    private static final Duration CERT_VALIDITY = Duration.ofDays(2);
     private static final System.Logger LOG = System.getLogger(KubeApiServer.class.getName());
 
     private static KubeApiServer shared;
@@ -56,7 +61,7 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
     private final Path workDir;
     private final KubeBinaries binaries;
     private final List<ManagedProcess> processes = new ArrayList<>();
-    private final Pki pki;
+    private final CertificateAuthority pki;
     private Config adminConfig;
     private KubernetesClient admin;
     private Path adminKubeconfig;
@@ -64,7 +69,7 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
     private KubeApiServer(KubeBinaries binaries, Path workDir) {
         this.binaries = binaries;
         this.workDir = workDir;
-        this.pki = Pki.newCa("agentguard-test-ca");
+        this.pki = CertificateAuthority.create("agentguard-test-ca", CERT_VALIDITY);
     }
 
     /** The control plane of this test run, started on first use and stopped when the JVM exits. */
@@ -112,24 +117,25 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         int apiPort = freePort();
         String url = "https://127.0.0.1:" + apiPort;
 
-        Pki.Issued serving = pki.server("kube-apiserver",
+        IssuedCertificate serving = pki.issueServer("kube-apiserver",
                 List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
                         "kubernetes.default.svc.cluster.local"),
-                List.of("127.0.0.1", "10.96.0.1"));
-        Pki.Issued adminCert = pki.client("agentguard-test-admin", "system:masters");
+                List.of("127.0.0.1", "10.96.0.1"), CERT_VALIDITY);
+        IssuedCertificate adminCert = pki.issueClient("agentguard-test-admin", "system:masters", CERT_VALIDITY);
         // The controller manager is test infrastructure, not under test: give it full rights.
-        Pki.Issued controllerCert = pki.client("system:kube-controller-manager", "system:masters");
-        var serviceAccountKeys = Pki.rsa();
+        IssuedCertificate controllerCert = pki.issueClient("system:kube-controller-manager", "system:masters",
+                CERT_VALIDITY);
+        var serviceAccountKeys = Keys.rsa2048();
 
-        Path caFile = write("ca.crt", pki.ca().certificatePem());
-        Path caKeyFile = write("ca.key", pki.ca().privateKeyPem());
+        Path caFile = write("ca.crt", pki.root().certificatePem());
+        Path caKeyFile = write("ca.key", pki.root().privateKeyPem());
         Path servingCert = write("apiserver.crt", serving.certificatePem());
         Path servingKey = write("apiserver.key", serving.privateKeyPem());
-        Path saKey = write("sa.key", Pki.pem(serviceAccountKeys.getPrivate()));
-        Path saPub = write("sa.pub", Pki.pem(serviceAccountKeys.getPublic()));
-        adminKubeconfig = write("admin.kubeconfig", Kubeconfig.render(url, pki.ca().certificatePem(), adminCert));
+        Path saKey = write("sa.key", Pem.encode(serviceAccountKeys.getPrivate()));
+        Path saPub = write("sa.pub", Pem.encode(serviceAccountKeys.getPublic()));
+        adminKubeconfig = write("admin.kubeconfig", Kubeconfig.render(url, pki.root().certificatePem(), adminCert));
         Path controllerKubeconfig = write("controller-manager.kubeconfig",
-                Kubeconfig.render(url, pki.ca().certificatePem(), controllerCert));
+                Kubeconfig.render(url, pki.root().certificatePem(), controllerCert));
 
         ManagedProcess etcd = launch("etcd", List.of(binaries.etcd().toString(),
                 "--name=agentguard-test",
@@ -168,10 +174,10 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         // HTTP/1.1: the JDK client's HTTP/2 preface gets a GOAWAY from Go's server.
         HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
-                .sslContext(trusting(pki.ca().certificate())).build();
+                .sslContext(trusting(pki.root().certificate())).build();
         apiServer.awaitReady(() -> answers200(tls, url + "/readyz"), START_TIMEOUT);
 
-        adminConfig = Config.fromKubeconfig(Kubeconfig.render(url, pki.ca().certificatePem(), adminCert));
+        adminConfig = Config.fromKubeconfig(Kubeconfig.render(url, pki.root().certificatePem(), adminCert));
         admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
 
         ManagedProcess controllerManager = launch("kube-controller-manager",
@@ -212,7 +218,7 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
 
     @Override
     public String caCertificatePem() {
-        return pki.ca().certificatePem();
+        return pki.root().certificatePem();
     }
 
     /** An admin kubeconfig file, for the real {@code kubectl}. */

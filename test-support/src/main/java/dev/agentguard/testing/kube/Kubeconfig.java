@@ -1,12 +1,14 @@
 package dev.agentguard.testing.kube;
 
+import dev.agentguard.pki.IssuedCertificate;
+
 /** Renders a single-context kubeconfig with embedded client-certificate credentials. */
 final class Kubeconfig {
 
     private Kubeconfig() {
     }
 
-    static String render(String server, String caPem, Pki.Issued client) {
+    static String render(String server, String caPem, IssuedCertificate client) {
         return """
                 apiVersion: v1
                 kind: Config

@@ -1,11 +1,9 @@
-package dev.agentguard.testing.kube;
+package dev.agentguard.pki;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -28,62 +26,52 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The throw-away PKI of one test control plane: a CA, the API server's serving
- * certificate, client certificates for admin and controllers, and the
- * service-account signing key. Nothing here outlives the test run.
+ * A minimal certificate authority: a self-signed root that issues serving and
+ * client certificates. CA and serving keys are ECDSA P-256: fast to generate,
+ * which matters to the exec-shim's start-up, and accepted by Go, Java and
+ * OpenSSL peers.
  */
-final class Pki {
+public final class CertificateAuthority {
 
-    private static final Duration VALIDITY = Duration.ofDays(2);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration BACKDATE = Duration.ofMinutes(5);
 
-    /** A certificate with its key, both PEM-encodable. */
-    record Issued(X509Certificate certificate, KeyPair keyPair) {
+    private final IssuedCertificate root;
 
-        String certificatePem() {
-            return pem(certificate);
-        }
-
-        String privateKeyPem() {
-            return pem(keyPair.getPrivate());
-        }
+    private CertificateAuthority(IssuedCertificate root) {
+        this.root = root;
     }
 
-    private final Issued ca;
-
-    private Pki(Issued ca) {
-        this.ca = ca;
-    }
-
-    static Pki newCa(String commonName) {
-        KeyPair keys = rsa();
+    /** A new self-signed root, valid for {@code validity}. */
+    public static CertificateAuthority create(String commonName, Duration validity) {
+        KeyPair keys = Keys.ecP256();
         X500Name subject = name(commonName, null);
-        Issued ca = sign(subject, keys, subject, keys, builder -> {
+        IssuedCertificate root = sign(subject, keys, subject, keys, validity, builder -> {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             builder.addExtension(Extension.keyUsage, true,
                     new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
         });
-        return new Pki(ca);
+        return new CertificateAuthority(root);
     }
 
-    Issued ca() {
-        return ca;
+    /** The root certificate and key; the certificate is what clients trust. */
+    public IssuedCertificate root() {
+        return root;
     }
 
-    /** A serving certificate valid for the given DNS names and IP addresses. */
-    Issued server(String commonName, List<String> dnsNames, List<String> ipAddresses) {
-        KeyPair keys = rsa();
+    /** A serving certificate for the given DNS names and IP addresses. */
+    public IssuedCertificate issueServer(String commonName, List<String> dnsNames, List<String> ipAddresses,
+            Duration validity) {
         List<GeneralName> sans = new ArrayList<>();
         dnsNames.forEach(dns -> sans.add(new GeneralName(GeneralName.dNSName, dns)));
         ipAddresses.forEach(ip -> sans.add(new GeneralName(GeneralName.iPAddress, ip)));
-        return sign(name(commonName, null), keys, caSubject(), ca.keyPair(), builder -> {
+        return sign(name(commonName, null), Keys.ecP256(), rootSubject(), root.keyPair(), validity, builder -> {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false,
                     new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false,
@@ -91,10 +79,13 @@ final class Pki {
         });
     }
 
-    /** A client certificate: the API server reads the user from CN and groups from O. */
-    Issued client(String user, String group) {
-        KeyPair keys = rsa();
-        return sign(name(user, group), keys, caSubject(), ca.keyPair(), builder -> {
+    /**
+     * A client certificate. Kubernetes reads the user name from the common name
+     * and the group from the organization. The key is RSA: kubeconfig carries no
+     * key algorithm and clients such as fabric8 assume RSA when reading it.
+     */
+    public IssuedCertificate issueClient(String user, String group, Duration validity) {
+        return sign(name(user, group), Keys.rsa2048(), rootSubject(), root.keyPair(), validity, builder -> {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false,
@@ -102,28 +93,8 @@ final class Pki {
         });
     }
 
-    static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048, RANDOM);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("RSA is not available in this JVM", e);
-        }
-    }
-
-    static String pem(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot PEM-encode " + object.getClass().getSimpleName(), e);
-        }
-        return out.toString();
-    }
-
-    private X500Name caSubject() {
-        return X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+    private X500Name rootSubject() {
+        return X500Name.getInstance(root.certificate().getSubjectX500Principal().getEncoded());
     }
 
     private static X500Name name(String commonName, String organization) {
@@ -139,13 +110,14 @@ final class Pki {
         void add(X509v3CertificateBuilder builder) throws IOException;
     }
 
-    private static Issued sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
-            Extensions extensions) {
+    private static IssuedCertificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer,
+            KeyPair issuerKeys, Duration validity, Extensions extensions) {
         try {
             Instant now = Instant.now();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                    new BigInteger(64, RANDOM).abs().add(BigInteger.ONE),
-                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(VALIDITY)),
+                    new BigInteger(64, RANDOM).add(BigInteger.ONE),
+                    // Backdated so a peer whose clock is slightly behind still accepts it.
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)),
                     subject, subjectKeys.getPublic());
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.subjectKeyIdentifier, false,
@@ -153,11 +125,11 @@ final class Pki {
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     utils.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
             extensions.add(builder);
-            var signer = new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate());
+            var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-            return new Issued(certificate, subjectKeys);
-        } catch (IOException | GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
-            throw new IllegalStateException("cannot issue certificate for " + subject, e);
+            return new IssuedCertificate(certificate, subjectKeys);
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue a certificate for " + subject, e);
         }
     }
 }

@@ -1,0 +1,71 @@
+package dev.agentguard.webhook.injection;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * What the webhook injects, set by the cluster admin (Helm values end up here as
+ * environment variables, e.g. {@code AGENTGUARD_WEBHOOK_SHIM_IMAGE}).
+ */
+@ConfigMapping(prefix = "agentguard.webhook")
+public interface InjectionConfig {
+
+    Shim shim();
+
+    Proxy proxy();
+
+    /**
+     * Host paths no pod in an opted-in namespace may mount, nor any parent or
+     * child of them: kubelet state holds every pod's tokens, {@code /proc} every
+     * process's root.
+     */
+    @WithDefault("/var/lib/kubelet,/var/run/secrets,/run/secrets,/var/lib/rancher,/etc/kubernetes,/proc,"
+            + "/var/run/agentguard,/run/agentguard")
+    List<String> protectedHostPaths();
+
+    /**
+     * ServiceAccounts ({@code namespace/name}) whose pods the admin exempts: they
+     * are neither checked nor injected, and keep their real credentials. The pod
+     * itself can never ask for this.
+     */
+    Optional<List<String>> exemptServiceAccounts();
+
+    interface Shim {
+        /** Image of the exec-shim sidecar. */
+        @WithDefault("ghcr.io/agentguard/exec-shim:0.1.0")
+        String image();
+
+        @WithDefault("IfNotPresent")
+        String imagePullPolicy();
+
+        /** Port the shim serves the agent on, on 127.0.0.1 inside the pod. */
+        @WithDefault("16443")
+        int port();
+
+        /** Port of the shim's health endpoint (startup probe), on the pod IP. */
+        @WithDefault("16444")
+        int healthPort();
+
+        @WithDefault("10m")
+        String cpuRequest();
+
+        @WithDefault("48Mi")
+        String memoryRequest();
+
+        @WithDefault("96Mi")
+        String memoryLimit();
+    }
+
+    interface Proxy {
+        /** Port of the node-local proxy on the node's IP (the DaemonSet's hostPort). */
+        @WithDefault("9443")
+        int port();
+
+        /** ConfigMap in the pod's namespace holding {@code ca.crt}, the node proxy's CA bundle. */
+        @WithDefault("agentguard-proxy-ca")
+        String caConfigMap();
+    }
+}
