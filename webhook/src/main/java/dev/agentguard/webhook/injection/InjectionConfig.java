@@ -49,6 +49,14 @@ public interface InjectionConfig {
         @WithDefault("16444")
         int healthPort();
 
+        /**
+         * JVM options of the shim (JAVA_TOOL_OPTIONS): small heap, serial GC, C1
+         * only; measured in docs/benchmarks.md.
+         */
+        @WithDefault("-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xmx24m -XX:MaxMetaspaceSize=48m"
+                + " -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData")
+        String jvmOptions();
+
         @WithDefault("10m")
         String cpuRequest();
 

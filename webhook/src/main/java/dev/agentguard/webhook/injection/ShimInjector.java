@@ -141,7 +141,8 @@ public final class ShimInjector {
                         env("AGENTGUARD_SHIM_UPSTREAM_CA_FILE", PROXY_CA_DIR + "/ca.crt"),
                         env("AGENTGUARD_SHIM_TOKEN_FILE", SERVICE_ACCOUNT_DIR + "/token"),
                         env("AGENTGUARD_SHIM_CREDENTIALS_DIR", CREDENTIALS_DIR),
-                        env("QUARKUS_HTTP_PORT", Integer.toString(settings.healthPort())))
+                        env("QUARKUS_HTTP_PORT", Integer.toString(settings.healthPort())),
+                        env("JAVA_TOOL_OPTIONS", settings.jvmOptions()))
                 .withNewStartupProbe()
                 .withNewHttpGet().withPath("/q/health/started").withPort(new IntOrString(settings.healthPort()))
                 .endHttpGet()

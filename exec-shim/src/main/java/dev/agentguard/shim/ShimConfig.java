@@ -1,0 +1,60 @@
+package dev.agentguard.shim;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The shim's settings. The webhook sets them as environment variables on the
+ * injected container ({@code AGENTGUARD_SHIM_*}, {@code AGENTGUARD_POD_*}).
+ */
+@ConfigMapping(prefix = "agentguard")
+public interface ShimConfig {
+
+    Shim shim();
+
+    Pod pod();
+
+    interface Shim {
+        /** Port served to the agent, on 127.0.0.1 only. */
+        @WithDefault("16443")
+        int port();
+
+        /** Where every request goes: the node proxy ({@code https://<hostIP>:9443}). */
+        String upstream();
+
+        /** PEM bundle the upstream's serving certificate must chain to; the JVM's trust store if absent. */
+        Optional<Path> upstreamCaFile();
+
+        /** The pod's real bound token, projected (and rotated) by the kubelet. */
+        @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/token")
+        Path tokenFile();
+
+        /** Shared in-memory volume where the placeholder credentials are written for the agent. */
+        @WithDefault("/var/run/agentguard/credentials")
+        Path credentialsDir();
+
+        /**
+         * Upstream connections kept open at most; each watch holds one for as
+         * long as it runs.
+         */
+        @WithDefault("256")
+        int upstreamMaxConnections();
+    }
+
+    /** The pod, from the downward API. */
+    interface Pod {
+        /** Written to the agent's {@code namespace} file. */
+        String namespace();
+
+        /** For logs. */
+        Optional<String> name();
+
+        Optional<String> uid();
+
+        /** The node's IP, where the node proxy listens; used in {@code shim.upstream}. */
+        Optional<String> hostIp();
+    }
+}

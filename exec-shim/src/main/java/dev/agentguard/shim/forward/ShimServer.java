@@ -1,0 +1,108 @@
+package dev.agentguard.shim.forward;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.agentguard.shim.ShimConfig;
+import dev.agentguard.shim.credentials.CredentialsWriter;
+import dev.agentguard.shim.credentials.PlaceholderCredentials;
+import dev.agentguard.shim.credentials.TokenFile;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+
+/**
+ * Brings the shim up in the order the agent relies on: placeholder credentials
+ * generated, the HTTPS listener on 127.0.0.1 serving, then the credential files
+ * written (the agent's clients are ready the moment the token exists), then
+ * {@link #ready()} true for the startup probe, which lets the agent containers start.
+ */
+@ApplicationScoped
+public class ShimServer {
+
+    private static final Logger LOG = Logger.getLogger(ShimServer.class);
+
+    private final Vertx vertx;
+    private final ShimConfig config;
+    private volatile boolean ready;
+    private HttpServer server;
+    private HttpClient client;
+
+    public ShimServer(Vertx vertx, ShimConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) throws Exception {
+        long started = System.nanoTime();
+        PlaceholderCredentials credentials = PlaceholderCredentials.generate();
+        client = vertx.createHttpClient(upstreamOptions());
+        ApiForwarder forwarder = new ApiForwarder(client, credentials, new TokenFile(config.shim().tokenFile()));
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost("127.0.0.1")
+                .setPort(config.shim().port())
+                .setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertValue(Buffer.buffer(credentials.servingCertificate().certificatePem()))
+                        .setKeyValue(Buffer.buffer(credentials.servingCertificate().privateKeyPem())));
+        server = vertx.createHttpServer(options).requestHandler(forwarder)
+                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        CredentialsWriter.write(config.shim().credentialsDir(), credentials, config.pod().namespace());
+        ready = true;
+        LOG.infof("shim for pod %s/%s serving on 127.0.0.1:%d, forwarding to %s, ready in %d ms",
+                config.pod().namespace(), config.pod().name().orElse("?"), server.actualPort(),
+                config.shim().upstream(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        ready = false;
+        if (server != null) {
+            server.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    private HttpClientOptions upstreamOptions() {
+        URI upstream = URI.create(config.shim().upstream());
+        if (!"https".equals(upstream.getScheme()) || upstream.getHost() == null) {
+            throw new IllegalArgumentException("agentguard.shim.upstream must be an https:// URL, got " + upstream);
+        }
+        HttpClientOptions options = new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setSsl(true)
+                .setVerifyHost(true)
+                .setDefaultHost(upstream.getHost())
+                .setDefaultPort(upstream.getPort() < 0 ? 443 : upstream.getPort())
+                .setMaxPoolSize(config.shim().upstreamMaxConnections())
+                .setKeepAlive(true);
+        config.shim().upstreamCaFile().ifPresent(ca -> options.setTrustOptions(
+                new PemTrustOptions().addCertPath(ca.toString())));
+        return options;
+    }
+}

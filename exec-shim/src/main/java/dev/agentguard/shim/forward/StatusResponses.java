@@ -1,0 +1,27 @@
+package dev.agentguard.shim.forward;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/** Errors in Kubernetes {@code Status} form, so kubectl and client libraries print the message. */
+final class StatusResponses {
+
+    private StatusResponses() {
+    }
+
+    static void send(HttpServerResponse response, int code, String reason, String message) {
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        JsonObject status = new JsonObject()
+                .put("kind", "Status")
+                .put("apiVersion", "v1")
+                .put("metadata", new JsonObject())
+                .put("status", "Failure")
+                .put("message", message)
+                .put("reason", reason)
+                .put("code", code);
+        response.setStatusCode(code).putHeader("Content-Type", "application/json").end(status.encode());
+    }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): how fast the exec-shim is ready and how much memory it
+# holds, with the JVM's default flags and with the flags the shim image uses, in
+# one run. Ready = the startup probe (/q/health/started) answers UP, which
+# happens after the placeholder credentials are written.
+#
+#   hack/bench/shim-startup.sh [runs]       (default 7 runs per variant)
+#
+# Needs a packaged shim: ./mvnw -pl exec-shim -am package -DskipTests
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-7}
+jar=exec-shim/target/quarkus-app/quarkus-run.jar
+[[ -f $jar ]] || { echo "missing $jar; run: ./mvnw -pl exec-shim -am package -DskipTests" >&2; exit 1; }
+
+# The flags the webhook gives the injected shim (agentguard.webhook.shim.jvm-options).
+tuned="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xmx24m -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData -Xshare:auto"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+run_once() { # <jvm flags> -> "<ready ms> <rss KiB>"
+  local flags=$1 work port health pid start_ns ready_ns rss
+  work=$(mktemp -d)
+  port=$(free_port); health=$(free_port)
+  echo "placeholder" > "$work/token"
+  start_ns=$(date +%s%N)
+  # shellcheck disable=SC2086
+  AGENTGUARD_SHIM_PORT=$port AGENTGUARD_SHIM_UPSTREAM=https://127.0.0.1:9 \
+  AGENTGUARD_SHIM_TOKEN_FILE=$work/token AGENTGUARD_SHIM_CREDENTIALS_DIR=$work/credentials \
+  AGENTGUARD_POD_NAMESPACE=bench QUARKUS_HTTP_PORT=$health QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
+    java $flags -jar "$jar" > "$work/log" 2>&1 &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$health/q/health/started" >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
+    sleep 0.005
+  done
+  ready_ns=$(date +%s%N)
+  # Memory once serving: a few requests through the listener first (401s: no upstream needed).
+  for _ in $(seq 20); do curl -sk -o /dev/null "https://127.0.0.1:$port/api" || true; done
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  rm -rf "$work"
+  echo "$(( (ready_ns - start_ns) / 1000000 )) $rss"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+report() { # <name> <flags>
+  local name=$1 flags=$2 results
+  results=$(for _ in $(seq "$runs"); do run_once "$flags"; done)
+  printf '%-8s ready median %4s ms (min %s, max %s)   RSS median %5s MiB\n' "$name" \
+    "$(cut -d' ' -f1 <<<"$results" | median)" \
+    "$(cut -d' ' -f1 <<<"$results" | sort -n | head -1)" \
+    "$(cut -d' ' -f1 <<<"$results" | sort -n | tail -1)" \
+    "$(( $(cut -d' ' -f2 <<<"$results" | median) / 1024 ))"
+}
+
+echo "exec-shim start-up, $runs runs each, $(nproc) cores, $(java -version 2>&1 | head -1)"
+report default ""
+report tuned "$tuned"
