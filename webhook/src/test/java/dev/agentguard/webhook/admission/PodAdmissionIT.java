@@ -201,6 +201,13 @@ class PodAdmissionIT {
     }
 
     @Test
+    void privilegedContainerIsRefused() {
+        assertRefused(p -> new PodBuilder(p).editSpec().editFirstContainer().withNewSecurityContext()
+                .withPrivileged(true).endSecurityContext().endContainer().endSpec().build(),
+                "container agent is privileged");
+    }
+
+    @Test
     void serviceAccountTokenSecretIsRefusedAsVolumeAndAsEnv() {
         admin.secrets().inNamespace(optedIn).resource(new SecretBuilder().withNewMetadata().withName("stolen")
                 .addToAnnotations("kubernetes.io/service-account.name", "agent").endMetadata()
