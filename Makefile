@@ -21,6 +21,15 @@ test: kube-binaries ## Run the whole suite: unit tests and integration tests aga
 unit-test: ## Run only the unit tests (no control plane needed)
 	$(MVN) $(MVN_FLAGS) verify -DskipITs
 
+.PHONY: crds
+crds: ## Regenerate the CRD YAML from the api classes into manifests/crds and the chart
+	$(MVN) $(MVN_FLAGS) -q -pl api package -DskipTests
+	mkdir -p manifests/crds charts/agentguard/crds
+	for f in api/target/classes/META-INF/fabric8/*-v1.yml; do \
+	  name=$$(basename $$f -v1.yml); \
+	  cp $$f manifests/crds/$$name.yaml; cp $$f charts/agentguard/crds/$$name.yaml; \
+	done
+
 .PHONY: kube-binaries
 kube-binaries: ## Build (or reuse from cache) etcd, kube-apiserver, kube-controller-manager, kubectl and kwok
 	hack/kube-binaries.sh >/dev/null

@@ -231,6 +231,41 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         return binaries.directory().resolve(name);
     }
 
+    /** The outcome of one kubectl run. */
+    public record KubectlResult(int exitCode, String stdout, String stderr) {
+    }
+
+    /**
+     * Runs the real kubectl built with the control plane, as cluster admin, with
+     * {@code stdin} (may be null) on its standard input; waits up to a minute.
+     */
+    public KubectlResult kubectl(String stdin, String... args) {
+        List<String> command = new ArrayList<>(List.of(binary("kubectl").toString(),
+                "--kubeconfig=" + adminKubeconfig));
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile(workDir, "kubectl", ".out");
+            Path err = Files.createTempFile(workDir, "kubectl", ".err");
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .start();
+            try (var in = process.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60s");
+            }
+            return new KubectlResult(process.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running kubectl", e);
+        }
+    }
+
     /** Whether every process of the control plane is still running. */
     public boolean isRunning() {
         return !processes.isEmpty() && processes.stream().allMatch(ManagedProcess::isAlive);

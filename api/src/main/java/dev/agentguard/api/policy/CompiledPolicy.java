@@ -1,0 +1,76 @@
+package dev.agentguard.api.policy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.agentguard.api.v1alpha1.AgentPolicy;
+import dev.agentguard.api.v1alpha1.AgentSelector;
+import dev.agentguard.api.v1alpha1.ApprovalSettings;
+import dev.agentguard.api.v1alpha1.ApiRule;
+import dev.agentguard.api.v1alpha1.ClusterAgentPolicy;
+import dev.agentguard.api.v1alpha1.MaskingSettings;
+import dev.agentguard.api.v1alpha1.Mode;
+import dev.agentguard.api.v1alpha1.PolicySpec;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+
+/**
+ * A validated policy, ready for {@link PolicyEngine}. Compiling is where bad
+ * policies are caught; a policy that compiles is never half-applied.
+ */
+public record CompiledPolicy(PolicyRef ref, Mode mode, AgentSelector agentSelector,
+        LabelSelector namespaceSelector, List<CompiledRule> rules, ApprovalSettings approval,
+        MaskingSettings masking) {
+
+    public static CompiledPolicy compile(AgentPolicy policy) {
+        PolicyRef ref = new PolicyRef("AgentPolicy", policy.getMetadata().getNamespace(),
+                policy.getMetadata().getName());
+        return compile(ref, policy.getSpec(), null);
+    }
+
+    public static CompiledPolicy compile(ClusterAgentPolicy policy) {
+        PolicyRef ref = new PolicyRef("ClusterAgentPolicy", "", policy.getMetadata().getName());
+        var spec = policy.getSpec();
+        return compile(ref, spec, spec == null ? null : spec.getNamespaceSelector());
+    }
+
+    private static CompiledPolicy compile(PolicyRef ref, PolicySpec spec, LabelSelector namespaceSelector) {
+        if (spec == null) {
+            throw new PolicyCompileException(ref + ": spec is required");
+        }
+        List<CompiledRule> rules = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<ApiRule> declared = spec.getRules();
+        for (int i = 0; i < declared.size(); i++) {
+            CompiledRule rule = CompiledRule.compile(declared.get(i), "spec.rules[" + i + "]");
+            if (!names.add(rule.name())) {
+                throw new PolicyCompileException("spec.rules[" + i + "].name: duplicate rule name '" + rule.name() + "'");
+            }
+            rules.add(rule);
+        }
+        AgentSelector selector = spec.getAgentSelector();
+        if (selector != null) {
+            LabelSelectors.validate(selector.podSelector(), "spec.agentSelector.podSelector");
+        }
+        LabelSelectors.validate(namespaceSelector, "spec.namespaceSelector");
+        return new CompiledPolicy(ref, spec.getMode(), selector, namespaceSelector, List.copyOf(rules),
+                spec.getApproval(), spec.getMasking());
+    }
+
+    /** Whether this policy applies to the agent. */
+    public boolean selects(AgentIdentity agent) {
+        boolean inScope = ref.kind().equals("AgentPolicy")
+                ? ref.namespace().equals(agent.namespace())
+                : LabelSelectors.matches(namespaceSelector, agent.namespaceLabels());
+        if (!inScope) {
+            return false;
+        }
+        if (agentSelector == null) {
+            return true;
+        }
+        return LabelSelectors.matches(agentSelector.podSelector(), agent.podLabels())
+                && (agentSelector.serviceAccounts().isEmpty()
+                        || agentSelector.serviceAccounts().contains(agent.serviceAccount()));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.agentguard.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** How RequireApproval rules of this policy are decided. */
+public record ApprovalSettings(
+        @JsonPropertyDescription("Groups whose members may approve or deny; users with the 'approve' verb on approvalrequests may too.")
+        List<String> approverGroups,
+
+        @Default("300") @Min(1) @Max(3600)
+        @JsonPropertyDescription("How long (seconds) the agent's request is held waiting for a decision before it is refused. Default 300.")
+        Integer waitSeconds,
+
+        @Default("900") @Min(0) @Max(86400)
+        @JsonPropertyDescription("For how long (seconds) an approval also grants identical requests from the same agent. Default 900; 0 = this request only.")
+        Integer grantTTLSeconds) {
+}
