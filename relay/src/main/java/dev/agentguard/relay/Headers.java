@@ -1,4 +1,4 @@
-package dev.agentguard.shim.forward;
+package dev.agentguard.relay;
 
 import java.util.Set;
 
@@ -6,7 +6,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 
 /** Which headers cross the shim, per RFC 9110 §7.6.1 and the shim's own rules. */
-final class Headers {
+public final class Headers {
 
     /** Connection-scoped headers: they describe one hop and are never forwarded as such. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
@@ -20,7 +20,7 @@ final class Headers {
      * placeholder) and Host never leave; hop-by-hop headers only when the request
      * is an upgrade, whose handshake needs {@code Connection} and {@code Upgrade}.
      */
-    static void copyRequest(MultiMap from, MultiMap to, boolean upgrade) {
+    public static void copyRequest(MultiMap from, MultiMap to, boolean upgrade) {
         from.forEach((name, value) -> {
             String lower = name.toLowerCase();
             if (lower.equals("authorization") || lower.equals("host")) {
@@ -34,7 +34,7 @@ final class Headers {
     }
 
     /** Copies response headers back to the agent, dropping hop-by-hop ones. */
-    static void copyResponse(MultiMap from, MultiMap to) {
+    public static void copyResponse(MultiMap from, MultiMap to) {
         from.forEach((name, value) -> {
             if (!HOP_BY_HOP.contains(name.toLowerCase())) {
                 to.add(name, value);
@@ -42,7 +42,7 @@ final class Headers {
         });
     }
 
-    static boolean isUpgrade(MultiMap headers) {
+    public static boolean isUpgrade(MultiMap headers) {
         String connection = headers.get(HttpHeaders.CONNECTION);
         return headers.contains(HttpHeaders.UPGRADE) && connection != null
                 && connection.toLowerCase().contains("upgrade");

@@ -1,15 +1,15 @@
-package dev.agentguard.shim.forward;
+package dev.agentguard.relay;
 
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 /** Errors in Kubernetes {@code Status} form, so kubectl and client libraries print the message. */
-final class StatusResponses {
+public final class StatusResponses {
 
     private StatusResponses() {
     }
 
-    static void send(HttpServerResponse response, int code, String reason, String message) {
+    public static void send(HttpServerResponse response, int code, String reason, String message) {
         if (response.headWritten()) {
             response.reset();
             return;

@@ -1,0 +1,118 @@
+package dev.agentguard.relay;
+
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * Relays one request to an upstream and its response back, streaming: bodies are
+ * piped in both directions, never buffered, so watches and log follows flow as
+ * they arrive. An HTTP upgrade (WebSocket exec) becomes a byte tunnel once the
+ * upstream has answered {@code 101}, with the upstream's handshake headers passed
+ * back; a refused upgrade is relayed as an ordinary response.
+ *
+ * <p>The caller decides the upstream {@code Authorization}: {@code authorize}
+ * sees the upstream headers after the agent's Authorization and hop-by-hop
+ * headers were removed.
+ */
+public final class HttpRelay {
+
+    private static final Logger LOG = Logger.getLogger(HttpRelay.class);
+
+    private final HttpClient upstream;
+    private final String unreachableMessage;
+
+    /**
+     * @param unreachableMessage start of the 502 message when the upstream cannot be reached
+     */
+    public HttpRelay(HttpClient upstream, String unreachableMessage) {
+        this.upstream = upstream;
+        this.unreachableMessage = unreachableMessage;
+    }
+
+    public void relay(HttpServerRequest in, Consumer<MultiMap> authorize) {
+        boolean upgrade = Headers.isUpgrade(in.headers());
+        in.pause();
+        upstream.request(new RequestOptions().setMethod(in.method()).setURI(in.uri())).onComplete(ar -> {
+            if (ar.failed()) {
+                badGateway(in.response(), ar.cause());
+                return;
+            }
+            HttpClientRequest out = ar.result();
+            Headers.copyRequest(in.headers(), out.headers(), upgrade);
+            authorize.accept(out.headers());
+            if (upgrade) {
+                tunnel(in, out);
+            } else {
+                pipe(in, out);
+            }
+        });
+    }
+
+    private void pipe(HttpServerRequest in, HttpClientRequest out) {
+        if (!in.headers().contains(HttpHeaders.CONTENT_LENGTH) && isChunked(in)) {
+            out.setChunked(true);
+        }
+        // An agent that goes away (an ended watch, a killed kubectl) ends the upstream request too.
+        in.response().closeHandler(v -> out.reset());
+        out.response().onSuccess(response -> respond(in.response(), response))
+                .onFailure(e -> badGateway(in.response(), e));
+        in.pipeTo(out);
+    }
+
+    private void tunnel(HttpServerRequest in, HttpClientRequest out) {
+        out.connect().onComplete(ar -> {
+            if (ar.failed()) {
+                badGateway(in.response(), ar.cause());
+                return;
+            }
+            HttpClientResponse response = ar.result();
+            if (response.statusCode() != 101) {
+                respond(in.response(), response);
+                return;
+            }
+            NetSocket upstreamSocket = response.netSocket();
+            // The 101 must carry the upstream's handshake headers (Sec-WebSocket-Accept, -Protocol).
+            response.headers().forEach((name, value) -> in.response().headers().add(name, value));
+            in.toNetSocket().onComplete(socket -> {
+                if (socket.failed()) {
+                    upstreamSocket.close();
+                    return;
+                }
+                NetSocket agentSocket = socket.result();
+                agentSocket.pipeTo(upstreamSocket);
+                upstreamSocket.pipeTo(agentSocket);
+            });
+        });
+    }
+
+    private static void respond(HttpServerResponse to, HttpClientResponse from) {
+        to.setStatusCode(from.statusCode());
+        to.setStatusMessage(from.statusMessage());
+        Headers.copyResponse(from.headers(), to.headers());
+        if (!from.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            to.setChunked(true);
+        }
+        from.pipeTo(to);
+    }
+
+    private static boolean isChunked(HttpServerRequest in) {
+        String transferEncoding = in.getHeader(HttpHeaders.TRANSFER_ENCODING);
+        return transferEncoding != null && transferEncoding.toLowerCase().contains("chunked");
+    }
+
+    private void badGateway(HttpServerResponse response, Throwable cause) {
+        LOG.warnf("upstream request failed: %s", cause.getMessage());
+        StatusResponses.send(response, 502, "BadGateway", unreachableMessage + ": " + cause.getMessage());
+    }
+}
