@@ -240,8 +240,13 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
      * {@code stdin} (may be null) on its standard input; waits up to a minute.
      */
     public KubectlResult kubectl(String stdin, String... args) {
+        return kubectlWith(adminKubeconfig, stdin, args);
+    }
+
+    /** Runs the real kubectl with the given kubeconfig, e.g. an agent's view through the shim. */
+    public KubectlResult kubectlWith(Path kubeconfig, String stdin, String... args) {
         List<String> command = new ArrayList<>(List.of(binary("kubectl").toString(),
-                "--kubeconfig=" + adminKubeconfig));
+                "--kubeconfig=" + kubeconfig, "--cache-dir=" + workDir.resolve("kubectl-cache")));
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile(workDir, "kubectl", ".out");

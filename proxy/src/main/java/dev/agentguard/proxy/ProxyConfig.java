@@ -1,0 +1,48 @@
+package dev.agentguard.proxy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The node proxy's settings ({@code AGENTGUARD_PROXY_*} in the DaemonSet). */
+@ConfigMapping(prefix = "agentguard.proxy")
+public interface ProxyConfig {
+
+    /** Port the shims connect to, on the node's IP (hostPort). */
+    @WithDefault("9443")
+    int port();
+
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** Serving certificate for the shims; its CA is the agentguard-proxy-ca ConfigMap. */
+    @WithDefault("/etc/agentguard/proxy-tls/tls.crt")
+    Path tlsCertFile();
+
+    @WithDefault("/etc/agentguard/proxy-tls/tls.key")
+    Path tlsKeyFile();
+
+    /** The kube-apiserver; defaults to the in-cluster address the Kubernetes client uses. */
+    Optional<String> upstream();
+
+    /** CA of the kube-apiserver; defaults to the Kubernetes client's. */
+    Optional<Path> upstreamCaFile();
+
+    /** This node's name (downward API {@code spec.nodeName}); only pods on this node are served. */
+    String nodeName();
+
+    /** Longest time a TokenReview result is reused (never past the token's own expiry). */
+    @WithDefault("5m")
+    Duration identityCacheTtl();
+
+    /** How long pod and namespace labels (for policy selection) are reused. */
+    @WithDefault("30s")
+    Duration agentLabelsTtl();
+
+    /** Upstream connections kept open at most; each watch holds one. */
+    @WithDefault("1024")
+    int upstreamMaxConnections();
+}

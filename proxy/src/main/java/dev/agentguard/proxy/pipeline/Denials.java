@@ -1,0 +1,37 @@
+package dev.agentguard.proxy.pipeline;
+
+import dev.agentguard.api.policy.Decision;
+import dev.agentguard.api.request.RequestAttributes;
+
+/**
+ * Messages for refused requests, phrased like the API server's own so that
+ * kubectl prints a useful {@code Error from server (Forbidden): ...} line
+ * naming the policy and rule.
+ */
+final class Denials {
+
+    private Denials() {
+    }
+
+    static String forbidden(RequestAttributes request, Decision.Match match) {
+        StringBuilder message = new StringBuilder();
+        message.append(request.resourceWithSubresource());
+        if (!request.name().isEmpty()) {
+            message.append(" \"").append(request.name()).append('"');
+        }
+        message.append(" is forbidden: agentguard ").append(match.policy()).append(" rule ").append(match.rule())
+                .append(" denies ").append(request.verb());
+        if (!request.namespace().isEmpty()) {
+            message.append(" in namespace \"").append(request.namespace()).append('"');
+        }
+        if (!match.reason().isEmpty()) {
+            message.append(": ").append(match.reason());
+        }
+        return message.toString();
+    }
+
+    static String approvalUnavailable(RequestAttributes request, Decision.Match match) {
+        return forbidden(request, match).replace(" denies ", " requires approval for ")
+                + " (approval holds are not available in this version of the proxy, so the request is refused)";
+    }
+}

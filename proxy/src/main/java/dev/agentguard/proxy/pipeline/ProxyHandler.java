@@ -1,0 +1,117 @@
+package dev.agentguard.proxy.pipeline;
+
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import dev.agentguard.api.policy.AgentIdentity;
+import dev.agentguard.api.policy.Decision;
+import dev.agentguard.api.policy.PolicyEngine;
+import dev.agentguard.api.request.MalformedRequestException;
+import dev.agentguard.api.request.RequestAttributes;
+import dev.agentguard.api.request.RequestParser;
+import dev.agentguard.proxy.identity.AgentDirectory;
+import dev.agentguard.proxy.identity.AuthenticationException;
+import dev.agentguard.proxy.identity.Authenticator;
+import dev.agentguard.proxy.identity.PodIdentity;
+import dev.agentguard.proxy.policy.PolicySource;
+import dev.agentguard.relay.HttpRelay;
+import dev.agentguard.relay.StatusResponses;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Every agent request, through a fixed chain with one job per step:
+ * <ol>
+ * <li>refuse client impersonation ({@code Impersonate-*}, {@code kubectl --as});</li>
+ * <li>authenticate the pod-bound token (TokenReview, this node only);</li>
+ * <li>parse the request into attributes, as kube-apiserver does;</li>
+ * <li>decide with the policies in force;</li>
+ * <li>relay upstream with the same token, so the agent's own RBAC still applies.</li>
+ * </ol>
+ * Steps 2 to 4 may block (API lookups) and run on a worker thread.
+ */
+public final class ProxyHandler implements Handler<HttpServerRequest> {
+
+    private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
+    private static final String BEARER = "Bearer ";
+
+    private final Vertx vertx;
+    private final Authenticator authenticator;
+    private final AgentDirectory directory;
+    private final PolicySource policies;
+    private final HttpRelay relay;
+
+    public ProxyHandler(Vertx vertx, Authenticator authenticator, AgentDirectory directory, PolicySource policies,
+            HttpRelay relay) {
+        this.vertx = vertx;
+        this.authenticator = authenticator;
+        this.directory = directory;
+        this.policies = policies;
+        this.relay = relay;
+    }
+
+    @Override
+    public void handle(HttpServerRequest in) {
+        for (Map.Entry<String, String> header : in.headers()) {
+            if (header.getKey().toLowerCase().startsWith("impersonate-")) {
+                StatusResponses.send(in.response(), 403, "Forbidden", "impersonation (" + header.getKey()
+                        + ", kubectl --as) is not allowed through agentguard: agents act only as themselves");
+                return;
+            }
+        }
+        String authorization = in.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.startsWith(BEARER)) {
+            StatusResponses.send(in.response(), 401, "Unauthorized", "Unauthorized: no bearer token");
+            return;
+        }
+        String token = authorization.substring(BEARER.length()).trim();
+        in.pause();
+        vertx.executeBlocking(() -> admit(in, token), false).onComplete(ar -> {
+            if (ar.failed()) {
+                refuse(in, ar.cause());
+                return;
+            }
+            Admission admission = ar.result();
+            Decision decision = admission.decision();
+            switch (decision.action()) {
+                case Allow -> relay.relay(in, headers -> headers.set(HttpHeaders.AUTHORIZATION, BEARER + token));
+                case Deny -> forbid(in, admission, Denials.forbidden(admission.attributes(),
+                        decision.match().orElseThrow()));
+                case RequireApproval -> forbid(in, admission, Denials.approvalUnavailable(admission.attributes(),
+                        decision.match().orElseThrow()));
+            }
+        });
+    }
+
+    private Admission admit(HttpServerRequest in, String token) {
+        PodIdentity pod = authenticator.authenticate(token);
+        AgentIdentity agent = directory.describe(pod);
+        RequestAttributes attributes = RequestParser.parse(in.method().name(), in.path(), in.query(),
+                in.getHeader(HttpHeaders.CONTENT_TYPE));
+        return new Admission(agent, attributes, PolicyEngine.decide(attributes, agent, policies.current()));
+    }
+
+    private static void forbid(HttpServerRequest in, Admission admission, String message) {
+        LOG.infof("denied %s %s for %s: %s", admission.attributes().verb(), admission.attributes().path(),
+                admission.agent().userName(), message);
+        in.resume();
+        StatusResponses.send(in.response(), 403, "Forbidden", message);
+    }
+
+    private static void refuse(HttpServerRequest in, Throwable cause) {
+        in.resume();
+        if (cause instanceof AuthenticationException e) {
+            StatusResponses.send(in.response(), e.code(), e.code() == 401 ? "Unauthorized" : "Forbidden",
+                    e.getMessage());
+        } else if (cause instanceof MalformedRequestException e) {
+            StatusResponses.send(in.response(), 400, "BadRequest", e.getMessage());
+        } else {
+            LOG.errorf(cause, "request %s %s failed in the proxy", in.method(), in.path());
+            StatusResponses.send(in.response(), 500, "InternalError",
+                    "agentguard proxy error; the request was not forwarded");
+        }
+    }
+}

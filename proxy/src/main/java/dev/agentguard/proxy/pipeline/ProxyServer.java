@@ -1,0 +1,118 @@
+package dev.agentguard.proxy.pipeline;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.agentguard.proxy.ProxyConfig;
+import dev.agentguard.proxy.identity.AgentDirectory;
+import dev.agentguard.proxy.identity.Authenticator;
+import dev.agentguard.proxy.policy.CrdPolicySource;
+import dev.agentguard.relay.HttpRelay;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+
+/** Starts the shim-facing HTTPS listener once policies are loaded; stops it first on shutdown. */
+@ApplicationScoped
+public class ProxyServer {
+
+    private static final Logger LOG = Logger.getLogger(ProxyServer.class);
+
+    private final Vertx vertx;
+    private final ProxyConfig config;
+    private final KubernetesClient client;
+    private volatile boolean ready;
+    private CrdPolicySource policies;
+    private HttpServer server;
+    private HttpClient upstream;
+
+    public ProxyServer(Vertx vertx, ProxyConfig config, KubernetesClient client) {
+        this.vertx = vertx;
+        this.config = config;
+        this.client = client;
+    }
+
+    void start(@Observes StartupEvent event) throws Exception {
+        policies = new CrdPolicySource(client);
+        policies.start();
+        upstream = vertx.createHttpClient(upstreamOptions());
+        Clock clock = Clock.systemUTC();
+        ProxyHandler handler = new ProxyHandler(vertx,
+                new Authenticator(client, config.nodeName(), config.identityCacheTtl(), clock),
+                new AgentDirectory(client, config.agentLabelsTtl(), clock),
+                policies,
+                new HttpRelay(upstream, "the agentguard proxy cannot reach the API server"));
+        server = vertx.createHttpServer(new HttpServerOptions()
+                        .setHost(config.host())
+                        .setPort(config.port())
+                        .setSsl(true)
+                        .setKeyCertOptions(new PemKeyCertOptions()
+                                .setCertPath(config.tlsCertFile().toString())
+                                .setKeyPath(config.tlsKeyFile().toString())))
+                .requestHandler(handler)
+                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ready = true;
+        LOG.infof("proxy for node %s serving on %s:%d, upstream %s", config.nodeName(), config.host(),
+                server.actualPort(), upstreamUrl());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        ready = false;
+        if (server != null) {
+            server.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (policies != null) {
+            policies.close();
+        }
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    private String upstreamUrl() {
+        return config.upstream().orElse(client.getConfiguration().getMasterUrl());
+    }
+
+    private HttpClientOptions upstreamOptions() {
+        URI url = URI.create(upstreamUrl());
+        HttpClientOptions options = new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setSsl(true)
+                .setVerifyHost(true)
+                .setDefaultHost(url.getHost())
+                .setDefaultPort(url.getPort() < 0 ? 443 : url.getPort())
+                .setMaxPoolSize(config.upstreamMaxConnections())
+                .setKeepAlive(true);
+        PemTrustOptions trust = new PemTrustOptions();
+        Config clientConfig = client.getConfiguration();
+        if (config.upstreamCaFile().isPresent()) {
+            trust.addCertPath(config.upstreamCaFile().get().toString());
+        } else if (clientConfig.getCaCertData() != null) {
+            trust.addCertValue(Buffer.buffer(Base64.getDecoder().decode(clientConfig.getCaCertData())));
+        } else if (clientConfig.getCaCertFile() != null) {
+            trust.addCertPath(clientConfig.getCaCertFile());
+        }
+        return options.setTrustOptions(trust);
+    }
+}

@@ -1,0 +1,257 @@
+package dev.agentguard.proxy.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import dev.agentguard.testing.kube.KubeApiServer;
+import dev.agentguard.testing.kube.KubeApiServer.KubectlResult;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The agent's path end to end, with the real binaries: kubectl (agent's
+ * credentials) → exec-shim (packaged, own process) → this proxy → kube-apiserver.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ProxyTestResource.class, restrictToAnnotatedClass = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProxyIT {
+
+    private static final String NS = "proxied-agents";
+
+    private KubeApiServer cluster;
+    private KubernetesClient admin;
+    private ShimProcess shim;
+    private Path agent;
+
+    @BeforeAll
+    void agentPodBehindAShim() throws IOException {
+        cluster = KubeApiServer.shared();
+        admin = cluster.admin();
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
+                .addToLabels("agentguard.dev/inject", "enabled").endMetadata().build()).serverSideApply();
+        admin.serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("agent").endMetadata().build()).serverSideApply();
+        admin.rbac().roles().inNamespace(NS).resource(new RoleBuilder().withNewMetadata().withName("agent")
+                .endMetadata().addNewRule().withApiGroups("").withResources("pods", "secrets", "configmaps")
+                .withVerbs("get", "list", "watch").endRule()
+                .addNewRule().withApiGroups("").withResources("serviceaccounts/token", "pods/portforward")
+                .withVerbs("create").endRule().build()).serverSideApply();
+        admin.rbac().roleBindings().inNamespace(NS).resource(new RoleBindingBuilder().withNewMetadata()
+                .withName("agent").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "agent")
+                .addNewSubject().withKind("ServiceAccount").withName("agent").withNamespace(NS).endSubject()
+                .build()).serverSideApply();
+        admin.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("db").endMetadata()
+                .addToStringData("password", "hunter2").build()).serverSideApply();
+        Pod pod = pod("agent", ProxyTestResource.NODE);
+        shim = ShimProcess.start("https://127.0.0.1:" + ProxyTestResource.port, ProxyTestResource.caFile,
+                boundToken(pod), NS);
+        agent = shim.agentKubeconfig();
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        if (shim != null) {
+            shim.close();
+        }
+        admin.namespaces().withName(NS).delete();
+    }
+
+    @Test
+    void anAllowedRequestReachesTheApiServerAsTheAgent() {
+        KubectlResult pods = ok(asAgent("get", "pods", "-n", NS, "-o", "name"));
+        assertThat(pods.stdout()).contains("pod/agent");
+
+        KubectlResult whoami = ok(asAgent("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"));
+        assertThat(whoami.stdout()).isEqualTo("system:serviceaccount:" + NS + ":agent");
+    }
+
+    @Test
+    void theAgentsOwnRbacStillApplies() {
+        KubectlResult result = asAgent("get", "deployments", "-n", NS);
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("Error from server (Forbidden)")
+                .contains("system:serviceaccount:" + NS + ":agent\" cannot list resource \"deployments\"");
+    }
+
+    @Test
+    void impersonationIsRefused() {
+        KubectlResult result = asAgent("get", "pods", "-n", NS, "--as=system:admin");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("Error from server (Forbidden)").contains("impersonation");
+    }
+
+    @Test
+    void tokenMintingIsRefusedEvenWhenRbacAllowsIt() {
+        KubectlResult result = asAgent("create", "token", "agent", "-n", NS);
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("failed to create token")
+                .contains("serviceaccounts/token \"agent\" is forbidden: agentguard BuiltIn/agentguard rule"
+                        + " deny-unless-allowed");
+    }
+
+    @Test
+    void portForwardIsRefusedEvenWhenRbacAllowsIt() {
+        KubectlResult result = asAgentWithInput("{}", "create", "--raw",
+                "/api/v1/namespaces/" + NS + "/pods/agent/portforward", "-f", "-");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("pods/portforward \"agent\" is forbidden")
+                .contains("rule deny-unless-allowed");
+    }
+
+    @Test
+    void aDenyRuleGivesKubectlAForbiddenErrorNamingTheRule() {
+        ok(asAgent("get", "secrets", "-n", NS));
+        apply("""
+                apiVersion: agentguard.dev/v1alpha1
+                kind: AgentPolicy
+                metadata: {name: secrets-off-limits, namespace: %s}
+                spec:
+                  rules:
+                    - name: no-secrets
+                      action: Deny
+                      resources: [secrets]
+                      reason: agents work without credentials
+                """.formatted(NS));
+
+        // The proxy's informer picks the policy up; wait for the decision to change.
+        await().atMost(Duration.ofSeconds(30)).until(() -> asAgent("get", "secrets", "-n", NS).exitCode() != 0);
+        KubectlResult result = asAgent("get", "secrets", "-n", NS);
+        assertThat(result.stderr()).contains("Error from server (Forbidden): secrets is forbidden: agentguard"
+                + " AgentPolicy/" + NS + "/secrets-off-limits rule no-secrets denies list in namespace \"" + NS
+                + "\": agents work without credentials");
+
+        ok(cluster.kubectl(null, "delete", "agentpolicy", "secrets-off-limits", "-n", NS));
+        await().atMost(Duration.ofSeconds(30)).until(() -> asAgent("get", "secrets", "-n", NS).exitCode() == 0);
+    }
+
+    @Test
+    void anAuditPolicyLetsTheRequestThrough() {
+        apply("""
+                apiVersion: agentguard.dev/v1alpha1
+                kind: AgentPolicy
+                metadata: {name: audit-configmaps, namespace: %s}
+                spec:
+                  mode: Audit
+                  rules:
+                    - {name: no-configmaps, action: Deny, resources: [configmaps]}
+                """.formatted(NS));
+        ok(asAgent("get", "configmaps", "-n", NS));
+    }
+
+    @Test
+    void agentsCannotChangePolicies() {
+        KubectlResult result = asAgentWithInput("""
+                apiVersion: agentguard.dev/v1alpha1
+                kind: AgentPolicy
+                metadata: {name: mine, namespace: %s}
+                spec: {mode: Audit}
+                """.formatted(NS), "create", "-f", "-");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("agentpolicies is forbidden")
+                .contains("rule agentguard-resources-are-read-only");
+    }
+
+    @Test
+    void malformedPathsGetABadRequest() {
+        KubectlResult result = asAgent("get", "--raw", "/api/v1/namespaces/" + NS + "/pods/agent/exec/extra/x");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("Error from server (BadRequest)")
+                .contains("unexpected path segments after the subresource");
+    }
+
+    @Test
+    void aTokenThatIsNotAPodTokenIsUnauthorized() throws Exception {
+        HttpResponse<String> response = direct(cluster.tokenFor(NS, "agent"));
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("\"kind\":\"Status\"")
+                .contains("agentguard accepts only pod-bound service-account tokens");
+
+        assertThat(direct("garbage").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aPodOnAnotherNodeIsNotServedByThisProxy() throws Exception {
+        Pod elsewhere = pod("elsewhere", "node-b");
+
+        HttpResponse<String> response = direct(boundToken(elsewhere));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("runs on node node-b, but this agentguard proxy serves node node-a");
+    }
+
+    private Pod pod(String name, String node) {
+        return admin.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name)
+                .withLabels(Map.of("app", name)).endMetadata().withNewSpec().withServiceAccountName("agent")
+                .withNodeName(node).addNewContainer().withName("agent").withImage("registry.invalid/agent:1")
+                .endContainer().endSpec().build()).serverSideApply();
+    }
+
+    private String boundToken(Pod pod) {
+        return admin.serviceAccounts().inNamespace(NS).withName("agent").tokenRequest(new TokenRequestBuilder()
+                .withNewSpec().withExpirationSeconds(3600L).withNewBoundObjectRef().withApiVersion("v1")
+                .withKind("Pod").withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid())
+                .endBoundObjectRef().endSpec().build()).getStatus().getToken();
+    }
+
+    /** Straight to the proxy, as a shim would, with the given bearer token. */
+    private HttpResponse<String> direct(String token) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(ProxyTestResource.caFile)) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, factory.getTrustManagers(), null);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
+        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + ProxyTestResource.port
+                        + "/api/v1/namespaces/" + NS + "/pods")).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void apply(String yaml) {
+        ok(cluster.kubectl(yaml, "apply", "-f", "-"));
+    }
+
+    private KubectlResult asAgent(String... args) {
+        return cluster.kubectlWith(agent, null, args);
+    }
+
+    private KubectlResult asAgentWithInput(String stdin, String... args) {
+        return cluster.kubectlWith(agent, stdin, args);
+    }
+
+    private static KubectlResult ok(KubectlResult result) {
+        assertThat(result.exitCode()).as("kubectl failed: %s", result.stderr()).isZero();
+        return result;
+    }
+}
