@@ -40,7 +40,21 @@ public final class HttpRelay {
         this.unreachableMessage = unreachableMessage;
     }
 
+    /** Writes an upstream response to the agent; the default copies it as is, streaming. */
+    @FunctionalInterface
+    public interface Responder {
+        void respond(HttpClientResponse from, HttpServerResponse to);
+    }
+
     public void relay(HttpServerRequest in, Consumer<MultiMap> authorize) {
+        relay(in, authorize, HttpRelay::respond);
+    }
+
+    /**
+     * @param rewrite sets the upstream Authorization (and may adjust other upstream headers)
+     * @param responder writes non-upgrade responses back, e.g. through a masking filter
+     */
+    public void relay(HttpServerRequest in, Consumer<MultiMap> rewrite, Responder responder) {
         boolean upgrade = Headers.isUpgrade(in.headers());
         in.pause();
         upstream.request(new RequestOptions().setMethod(in.method()).setURI(in.uri())).onComplete(ar -> {
@@ -50,22 +64,22 @@ public final class HttpRelay {
             }
             HttpClientRequest out = ar.result();
             Headers.copyRequest(in.headers(), out.headers(), upgrade);
-            authorize.accept(out.headers());
+            rewrite.accept(out.headers());
             if (upgrade) {
                 tunnel(in, out);
             } else {
-                pipe(in, out);
+                pipe(in, out, responder);
             }
         });
     }
 
-    private void pipe(HttpServerRequest in, HttpClientRequest out) {
+    private void pipe(HttpServerRequest in, HttpClientRequest out, Responder responder) {
         if (!in.headers().contains(HttpHeaders.CONTENT_LENGTH) && isChunked(in)) {
             out.setChunked(true);
         }
         // An agent that goes away (an ended watch, a killed kubectl) ends the upstream request too.
         in.response().closeHandler(v -> out.reset());
-        out.response().onSuccess(response -> respond(in.response(), response))
+        out.response().onSuccess(response -> responder.respond(response, in.response()))
                 .onFailure(e -> badGateway(in.response(), e));
         in.pipeTo(out);
     }
@@ -78,7 +92,7 @@ public final class HttpRelay {
             }
             HttpClientResponse response = ar.result();
             if (response.statusCode() != 101) {
-                respond(in.response(), response);
+                respond(response, in.response());
                 return;
             }
             NetSocket upstreamSocket = response.netSocket();
@@ -96,7 +110,8 @@ public final class HttpRelay {
         });
     }
 
-    private static void respond(HttpServerResponse to, HttpClientResponse from) {
+    /** Copies status, end-to-end headers and the body, streaming. */
+    public static void respond(HttpClientResponse from, HttpServerResponse to) {
         to.setStatusCode(from.statusCode());
         to.setStatusMessage(from.statusMessage());
         Headers.copyResponse(from.headers(), to.headers());

@@ -1,11 +1,11 @@
 package dev.agentguard.api.policy;
 
 /** A name pattern where {@code *} matches any run of characters (including none). */
-record Glob(String pattern) {
+public record Glob(String pattern) {
 
-    static final String ANY = "*";
+    public static final String ANY = "*";
 
-    boolean matches(String value) {
+    public boolean matches(String value) {
         return matches(pattern, 0, value, 0);
     }
 

@@ -4,7 +4,12 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.agentguard.api.policy.AgentIdentity;
+import dev.agentguard.api.policy.CompiledPolicy;
 import dev.agentguard.api.policy.Decision;
 import dev.agentguard.api.policy.PolicyEngine;
 import dev.agentguard.api.request.MalformedRequestException;
@@ -14,11 +19,17 @@ import dev.agentguard.proxy.identity.AgentDirectory;
 import dev.agentguard.proxy.identity.AuthenticationException;
 import dev.agentguard.proxy.identity.Authenticator;
 import dev.agentguard.proxy.identity.PodIdentity;
+import dev.agentguard.proxy.masking.JsonStreamMasker;
+import dev.agentguard.proxy.masking.MaskingPlan;
+import dev.agentguard.proxy.masking.MaskingResponder;
+import dev.agentguard.proxy.masking.WebSocketWatchMasker;
 import dev.agentguard.proxy.policy.PolicySource;
+import dev.agentguard.relay.Headers;
 import dev.agentguard.relay.HttpRelay;
 import dev.agentguard.relay.StatusResponses;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -29,7 +40,8 @@ import io.vertx.core.http.HttpServerRequest;
  * <li>authenticate the pod-bound token (TokenReview, this node only);</li>
  * <li>parse the request into attributes, as kube-apiserver does;</li>
  * <li>decide with the policies in force;</li>
- * <li>relay upstream with the same token, so the agent's own RBAC still applies.</li>
+ * <li>relay upstream with the same token, so the agent's own RBAC still applies,
+ * masking the response where it can carry secrets.</li>
  * </ol>
  * Steps 2 to 4 may block (API lookups) and run on a worker thread.
  */
@@ -37,20 +49,23 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
     private static final String BEARER = "Bearer ";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Vertx vertx;
     private final Authenticator authenticator;
     private final AgentDirectory directory;
     private final PolicySource policies;
     private final HttpRelay relay;
+    private final WebSocketWatchMasker webSocketWatches;
 
     public ProxyHandler(Vertx vertx, Authenticator authenticator, AgentDirectory directory, PolicySource policies,
-            HttpRelay relay) {
+            HttpClient upstream) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.directory = directory;
         this.policies = policies;
-        this.relay = relay;
+        this.relay = new HttpRelay(upstream, "the agentguard proxy cannot reach the API server");
+        this.webSocketWatches = new WebSocketWatchMasker(upstream, JSON);
     }
 
     @Override
@@ -77,7 +92,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             Admission admission = ar.result();
             Decision decision = admission.decision();
             switch (decision.action()) {
-                case Allow -> relay.relay(in, headers -> headers.set(HttpHeaders.AUTHORIZATION, BEARER + token));
+                case Allow -> forward(in, admission, token);
                 case Deny -> forbid(in, admission, Denials.forbidden(admission.attributes(),
                         decision.match().orElseThrow()));
                 case RequireApproval -> forbid(in, admission, Denials.approvalUnavailable(admission.attributes(),
@@ -86,12 +101,44 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         });
     }
 
+    private void forward(HttpServerRequest in, Admission admission, String token) {
+        MaskingPlan plan = admission.masking();
+        if (!plan.masksAnything()) {
+            relay.relay(in, headers -> headers.set(HttpHeaders.AUTHORIZATION, BEARER + token));
+            return;
+        }
+        JsonStreamMasker.Shape shape = switch (admission.attributes().verb()) {
+            case "watch" -> JsonStreamMasker.Shape.WATCH;
+            case "list", "deletecollection" -> JsonStreamMasker.Shape.LIST;
+            default -> JsonStreamMasker.Shape.SINGLE;
+        };
+        if (Headers.isUpgrade(in.headers())) {
+            // A tunnel would carry values past the masker: a WebSocket watch is masked here, nothing else is allowed.
+            if ("watch".equals(admission.attributes().verb())) {
+                webSocketWatches.serve(in, plan, headers -> headers.set(HttpHeaders.AUTHORIZATION, BEARER + token));
+            } else {
+                in.resume();
+                StatusResponses.send(in.response(), 400, "BadRequest", "agentguard cannot inspect an upgraded"
+                        + " connection for " + admission.attributes().resource() + "; use plain HTTP");
+            }
+            return;
+        }
+        relay.relay(in, headers -> {
+            headers.set(HttpHeaders.AUTHORIZATION, BEARER + token);
+            MaskingResponder.requestJson(headers);
+        }, new MaskingResponder(JSON, plan, shape, masked -> LOG.debugf("masked %d values for %s %s", masked,
+                admission.attributes().verb(), admission.attributes().path())));
+    }
+
     private Admission admit(HttpServerRequest in, String token) {
         PodIdentity pod = authenticator.authenticate(token);
         AgentIdentity agent = directory.describe(pod);
         RequestAttributes attributes = RequestParser.parse(in.method().name(), in.path(), in.query(),
                 in.getHeader(HttpHeaders.CONTENT_TYPE));
-        return new Admission(agent, attributes, PolicyEngine.decide(attributes, agent, policies.current()));
+        List<CompiledPolicy> inForce = policies.current();
+        List<CompiledPolicy> selecting = inForce.stream().filter(p -> p.selects(agent)).toList();
+        return new Admission(agent, attributes, PolicyEngine.decide(attributes, agent, inForce),
+                MaskingPlan.forRequest(attributes, selecting));
     }
 
     private static void forbid(HttpServerRequest in, Admission admission, String message) {

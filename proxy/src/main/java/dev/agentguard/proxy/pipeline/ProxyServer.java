@@ -14,7 +14,6 @@ import dev.agentguard.proxy.ProxyConfig;
 import dev.agentguard.proxy.identity.AgentDirectory;
 import dev.agentguard.proxy.identity.Authenticator;
 import dev.agentguard.proxy.policy.CrdPolicySource;
-import dev.agentguard.relay.HttpRelay;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -58,7 +57,7 @@ public class ProxyServer {
                 new Authenticator(client, config.nodeName(), config.identityCacheTtl(), clock),
                 new AgentDirectory(client, config.agentLabelsTtl(), clock),
                 policies,
-                new HttpRelay(upstream, "the agentguard proxy cannot reach the API server"));
+                upstream);
         server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(config.host())
                         .setPort(config.port())

@@ -48,40 +48,20 @@ class ProxyIT {
 
     private KubeApiServer cluster;
     private KubernetesClient admin;
-    private ShimProcess shim;
+    private AgentFixture fixture;
     private Path agent;
 
     @BeforeAll
     void agentPodBehindAShim() throws IOException {
         cluster = KubeApiServer.shared();
         admin = cluster.admin();
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
-                .addToLabels("agentguard.dev/inject", "enabled").endMetadata().build()).serverSideApply();
-        admin.serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder().withNewMetadata()
-                .withName("agent").endMetadata().build()).serverSideApply();
-        admin.rbac().roles().inNamespace(NS).resource(new RoleBuilder().withNewMetadata().withName("agent")
-                .endMetadata().addNewRule().withApiGroups("").withResources("pods", "secrets", "configmaps")
-                .withVerbs("get", "list", "watch").endRule()
-                .addNewRule().withApiGroups("").withResources("serviceaccounts/token", "pods/portforward")
-                .withVerbs("create").endRule().build()).serverSideApply();
-        admin.rbac().roleBindings().inNamespace(NS).resource(new RoleBindingBuilder().withNewMetadata()
-                .withName("agent").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "agent")
-                .addNewSubject().withKind("ServiceAccount").withName("agent").withNamespace(NS).endSubject()
-                .build()).serverSideApply();
-        admin.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("db").endMetadata()
-                .addToStringData("password", "hunter2").build()).serverSideApply();
-        Pod pod = pod("agent", ProxyTestResource.NODE);
-        shim = ShimProcess.start("https://127.0.0.1:" + ProxyTestResource.port, ProxyTestResource.caFile,
-                boundToken(pod), NS);
-        agent = shim.agentKubeconfig();
+        fixture = AgentFixture.create(NS);
+        agent = fixture.kubeconfig();
     }
 
     @AfterAll
     void stop() throws InterruptedException {
-        if (shim != null) {
-            shim.close();
-        }
-        admin.namespaces().withName(NS).delete();
+        fixture.close();
     }
 
     @Test
@@ -199,26 +179,12 @@ class ProxyIT {
 
     @Test
     void aPodOnAnotherNodeIsNotServedByThisProxy() throws Exception {
-        Pod elsewhere = pod("elsewhere", "node-b");
+        Pod elsewhere = fixture.pod("elsewhere", "node-b");
 
-        HttpResponse<String> response = direct(boundToken(elsewhere));
+        HttpResponse<String> response = direct(fixture.boundToken(elsewhere));
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).contains("runs on node node-b, but this agentguard proxy serves node node-a");
-    }
-
-    private Pod pod(String name, String node) {
-        return admin.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name)
-                .withLabels(Map.of("app", name)).endMetadata().withNewSpec().withServiceAccountName("agent")
-                .withNodeName(node).addNewContainer().withName("agent").withImage("registry.invalid/agent:1")
-                .endContainer().endSpec().build()).serverSideApply();
-    }
-
-    private String boundToken(Pod pod) {
-        return admin.serviceAccounts().inNamespace(NS).withName("agent").tokenRequest(new TokenRequestBuilder()
-                .withNewSpec().withExpirationSeconds(3600L).withNewBoundObjectRef().withApiVersion("v1")
-                .withKind("Pod").withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid())
-                .endBoundObjectRef().endSpec().build()).getStatus().getToken();
     }
 
     /** Straight to the proxy, as a shim would, with the given bearer token. */

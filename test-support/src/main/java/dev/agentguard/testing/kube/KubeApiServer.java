@@ -271,6 +271,22 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         }
     }
 
+    /**
+     * Starts a long-running kubectl (e.g. {@code get -w}) with its standard output
+     * and error going to {@code output}; the caller waits on what it prints and
+     * destroys the process.
+     */
+    public Process startKubectl(Path kubeconfig, Path output, String... args) {
+        List<String> command = new ArrayList<>(List.of(binary("kubectl").toString(),
+                "--kubeconfig=" + kubeconfig, "--cache-dir=" + workDir.resolve("kubectl-cache")));
+        command.addAll(List.of(args));
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Whether every process of the control plane is still running. */
     public boolean isRunning() {
         return !processes.isEmpty() && processes.stream().allMatch(ManagedProcess::isAlive);
