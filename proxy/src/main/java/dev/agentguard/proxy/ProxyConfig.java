@@ -42,6 +42,18 @@ public interface ProxyConfig {
     @WithDefault("30s")
     Duration agentLabelsTtl();
 
+    Audit audit();
+
+    /** The embedded audit sink; events are also on the "audit-events" messaging channel. */
+    interface Audit {
+        /** Write each event as a JSON line to standard output. */
+        @WithDefault("true")
+        boolean stdout();
+
+        /** Also append each event to this file (a hostPath in the chart). */
+        Optional<Path> file();
+    }
+
     /** Upstream connections kept open at most; each watch holds one. */
     @WithDefault("1024")
     int upstreamMaxConnections();

@@ -4,7 +4,9 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -15,6 +17,9 @@ import dev.agentguard.api.policy.PolicyEngine;
 import dev.agentguard.api.request.MalformedRequestException;
 import dev.agentguard.api.request.RequestAttributes;
 import dev.agentguard.api.request.RequestParser;
+import dev.agentguard.proxy.audit.AuditRecord;
+import dev.agentguard.proxy.audit.AuditTrail;
+import dev.agentguard.proxy.metrics.ProxyMetrics;
 import dev.agentguard.proxy.identity.AgentDirectory;
 import dev.agentguard.proxy.identity.AuthenticationException;
 import dev.agentguard.proxy.identity.Authenticator;
@@ -58,9 +63,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     private final HttpRelay relay;
     private final WebSocketWatchMasker webSocketWatches;
 
+    private final AuditTrail audit;
+    private final ProxyMetrics metrics;
+
     public ProxyHandler(Vertx vertx, Authenticator authenticator, AgentDirectory directory, PolicySource policies,
-            HttpClient upstream) {
+            HttpClient upstream, AuditTrail audit, ProxyMetrics metrics) {
         this.vertx = vertx;
+        this.audit = audit;
+        this.metrics = metrics;
         this.authenticator = authenticator;
         this.directory = directory;
         this.policies = policies;
@@ -70,6 +80,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest in) {
+        AuditRecord record = new AuditRecord(in.method().name(), in.uri(), in.remoteAddress().hostAddress(),
+                in.getHeader(HttpHeaders.USER_AGENT));
+        completeWhenDone(in, record);
         for (Map.Entry<String, String> header : in.headers()) {
             if (header.getKey().toLowerCase().startsWith("impersonate-")) {
                 StatusResponses.send(in.response(), 403, "Forbidden", "impersonation (" + header.getKey()
@@ -84,7 +97,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
         String token = authorization.substring(BEARER.length()).trim();
         in.pause();
-        vertx.executeBlocking(() -> admit(in, token), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> admit(in, token, record), false).onComplete(ar -> {
             if (ar.failed()) {
                 refuse(in, ar.cause());
                 return;
@@ -92,7 +105,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             Admission admission = ar.result();
             Decision decision = admission.decision();
             switch (decision.action()) {
-                case Allow -> forward(in, admission, token);
+                case Allow -> forward(in, admission, token, record);
                 case Deny -> forbid(in, admission, Denials.forbidden(admission.attributes(),
                         decision.match().orElseThrow()));
                 case RequireApproval -> forbid(in, admission, Denials.approvalUnavailable(admission.attributes(),
@@ -101,7 +114,23 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         });
     }
 
-    private void forward(HttpServerRequest in, Admission admission, String token) {
+    /** Exactly one audit event and one metric sample per request, when its response ends or the connection goes. */
+    private void completeWhenDone(HttpServerRequest in, AuditRecord record) {
+        AtomicBoolean done = new AtomicBoolean();
+        long started = System.nanoTime();
+        Runnable complete = () -> {
+            if (done.compareAndSet(false, true)) {
+                int code = in.response().getStatusCode();
+                audit.completed(record, code);
+                metrics.request(record.decision().map(d -> d.action().name()).orElse("None"), code,
+                        Duration.ofNanos(System.nanoTime() - started));
+            }
+        };
+        in.response().endHandler(v -> complete.run());
+        in.response().closeHandler(v -> complete.run());
+    }
+
+    private void forward(HttpServerRequest in, Admission admission, String token, AuditRecord record) {
         MaskingPlan plan = admission.masking();
         if (!plan.masksAnything()) {
             relay.relay(in, headers -> headers.set(HttpHeaders.AUTHORIZATION, BEARER + token));
@@ -126,19 +155,23 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         relay.relay(in, headers -> {
             headers.set(HttpHeaders.AUTHORIZATION, BEARER + token);
             MaskingResponder.requestJson(headers);
-        }, new MaskingResponder(JSON, plan, shape, masked -> LOG.debugf("masked %d values for %s %s", masked,
-                admission.attributes().verb(), admission.attributes().path())));
+        }, new MaskingResponder(JSON, plan, shape, masked -> {
+            record.masked(masked);
+            metrics.masked(masked);
+        }));
     }
 
-    private Admission admit(HttpServerRequest in, String token) {
+    private Admission admit(HttpServerRequest in, String token, AuditRecord record) {
         PodIdentity pod = authenticator.authenticate(token);
         AgentIdentity agent = directory.describe(pod);
+        record.identified(agent, pod.podUid());
         RequestAttributes attributes = RequestParser.parse(in.method().name(), in.path(), in.query(),
                 in.getHeader(HttpHeaders.CONTENT_TYPE));
         List<CompiledPolicy> inForce = policies.current();
         List<CompiledPolicy> selecting = inForce.stream().filter(p -> p.selects(agent)).toList();
-        return new Admission(agent, attributes, PolicyEngine.decide(attributes, agent, inForce),
-                MaskingPlan.forRequest(attributes, selecting));
+        Decision decision = PolicyEngine.decide(attributes, agent, inForce);
+        record.decided(attributes, decision);
+        return new Admission(agent, attributes, decision, MaskingPlan.forRequest(attributes, selecting));
     }
 
     private static void forbid(HttpServerRequest in, Admission admission, String message) {

@@ -11,6 +11,8 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.agentguard.proxy.ProxyConfig;
+import dev.agentguard.proxy.audit.AuditTrail;
+import dev.agentguard.proxy.metrics.ProxyMetrics;
 import dev.agentguard.proxy.identity.AgentDirectory;
 import dev.agentguard.proxy.identity.Authenticator;
 import dev.agentguard.proxy.policy.CrdPolicySource;
@@ -42,7 +44,13 @@ public class ProxyServer {
     private HttpServer server;
     private HttpClient upstream;
 
-    public ProxyServer(Vertx vertx, ProxyConfig config, KubernetesClient client) {
+    private final AuditTrail audit;
+    private final ProxyMetrics metrics;
+
+    public ProxyServer(Vertx vertx, ProxyConfig config, KubernetesClient client, AuditTrail audit,
+            ProxyMetrics metrics) {
+        this.audit = audit;
+        this.metrics = metrics;
         this.vertx = vertx;
         this.config = config;
         this.client = client;
@@ -57,7 +65,7 @@ public class ProxyServer {
                 new Authenticator(client, config.nodeName(), config.identityCacheTtl(), clock),
                 new AgentDirectory(client, config.agentLabelsTtl(), clock),
                 policies,
-                upstream);
+                upstream, audit, metrics);
         server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(config.host())
                         .setPort(config.port())

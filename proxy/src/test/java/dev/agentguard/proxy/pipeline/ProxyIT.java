@@ -19,6 +19,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.KubeApiServer.KubectlResult;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -45,6 +48,9 @@ import org.junit.jupiter.api.TestInstance;
 class ProxyIT {
 
     private static final String NS = "proxied-agents";
+
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URL metrics;
 
     private KubeApiServer cluster;
     private KubernetesClient admin;
@@ -133,7 +139,44 @@ class ProxyIT {
     }
 
     @Test
-    void anAuditPolicyLetsTheRequestThrough() {
+    void everyRequestLeavesOneAuditEventNamingTheAgentDecisionAndRule() throws Exception {
+        KubectlResult refused = asAgent("create", "token", "agent", "-n", NS);
+        assertThat(refused.exitCode()).isNotZero();
+
+        JsonNode event = awaitAuditEvent(e -> "serviceaccounts".equals(e.at("/objectRef/resource").asText())
+                && "token".equals(e.at("/objectRef/subresource").asText()));
+        assertThat(event.at("/apiVersion").asText()).isEqualTo("audit.k8s.io/v1");
+        assertThat(event.at("/kind").asText()).isEqualTo("Event");
+        assertThat(event.at("/verb").asText()).isEqualTo("create");
+        assertThat(event.at("/user/username").asText()).isEqualTo("system:serviceaccount:" + NS + ":agent");
+        assertThat(event.at("/user/extra/authentication.kubernetes.io~1pod-name/0").asText()).isEqualTo("agent");
+        assertThat(event.at("/objectRef/namespace").asText()).isEqualTo(NS);
+        assertThat(event.at("/responseStatus/code").asInt()).isEqualTo(403);
+        assertThat(event.at("/annotations/agentguard.dev~1decision").asText()).isEqualTo("Deny");
+        assertThat(event.at("/annotations/agentguard.dev~1rule").asText()).isEqualTo("deny-unless-allowed");
+        assertThat(event.at("/annotations/agentguard.dev~1policy").asText()).isEqualTo("BuiltIn/agentguard");
+    }
+
+    @Test
+    void theAuditLogNeverHoldsATokenOrSecret() throws Exception {
+        ok(asAgent("get", "pods", "-n", NS));
+        awaitAuditEvent(e -> "pods".equals(e.at("/objectRef/resource").asText()));
+        String log = java.nio.file.Files.readString(ProxyTestResource.auditFile);
+        String placeholder = java.nio.file.Files.readString(fixture.shim().credentials.resolve("token"));
+        String podToken = java.nio.file.Files.readString(fixture.shim().tokenFile);
+        assertThat(log).doesNotContain(placeholder).doesNotContain(podToken).doesNotContain("Bearer");
+    }
+
+    @Test
+    void metricsCountRequestsByDecision() {
+        asAgent("create", "token", "agent", "-n", NS);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> io.restassured.RestAssured.given()
+                .get(metrics).then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("agentguard_proxy_requests_total{code=\"4xx\",decision=\"Deny\"")));
+    }
+
+    @Test
+    void anAuditPolicyLetsTheRequestThroughAndRecordsWhatWouldHaveHappened() throws Exception {
         apply("""
                 apiVersion: agentguard.dev/v1alpha1
                 kind: AgentPolicy
@@ -143,7 +186,36 @@ class ProxyIT {
                   rules:
                     - {name: no-configmaps, action: Deny, resources: [configmaps]}
                 """.formatted(NS));
-        ok(asAgent("get", "configmaps", "-n", NS));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            ok(asAgent("get", "configmaps", "-n", NS));
+            return auditEvents().anyMatch(e -> "configmaps".equals(e.at("/objectRef/resource").asText())
+                    && "Deny".equals(e.at("/annotations/agentguard.dev~1would-have").asText()));
+        });
+        JsonNode event = awaitAuditEvent(e -> "configmaps".equals(e.at("/objectRef/resource").asText())
+                && e.at("/annotations").has("agentguard.dev/would-have"));
+        assertThat(event.at("/responseStatus/code").asInt()).isEqualTo(200);
+        assertThat(event.at("/annotations/agentguard.dev~1decision").asText()).isEqualTo("Allow");
+        assertThat(event.at("/annotations/agentguard.dev~1mode").asText()).isEqualTo("Audit");
+        assertThat(event.at("/annotations/agentguard.dev~1would-have-rule").asText()).isEqualTo("no-configmaps");
+    }
+
+    private static java.util.stream.Stream<JsonNode> auditEvents() throws IOException {
+        if (!java.nio.file.Files.exists(ProxyTestResource.auditFile)) {
+            return java.util.stream.Stream.empty();
+        }
+        ObjectMapper json = new ObjectMapper();
+        return java.nio.file.Files.readAllLines(ProxyTestResource.auditFile).stream().map(line -> {
+            try {
+                return json.readTree(line);
+            } catch (IOException e) {
+                throw new AssertionError("audit line is not JSON: " + line, e);
+            }
+        });
+    }
+
+    private static JsonNode awaitAuditEvent(java.util.function.Predicate<JsonNode> matching) {
+        return await().atMost(Duration.ofSeconds(20)).until(
+                () -> auditEvents().filter(matching).reduce((a, b) -> b).orElse(null), java.util.Objects::nonNull);
     }
 
     @Test

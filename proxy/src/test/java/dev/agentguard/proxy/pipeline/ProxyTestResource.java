@@ -28,6 +28,7 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
     static final String NODE = "node-a";
     static int port;
     static Path caFile;
+    static Path auditFile;
 
     @Override
     public Map<String, String> start() {
@@ -57,7 +58,9 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
+            auditFile = dir.resolve("audit.jsonl");
             return Map.of(
+                    "agentguard.proxy.audit.file", auditFile.toString(),
                     "agentguard.proxy.port", Integer.toString(port),
                     "agentguard.proxy.host", "127.0.0.1",
                     "agentguard.proxy.tls-cert-file", dir.resolve("tls.crt").toString(),

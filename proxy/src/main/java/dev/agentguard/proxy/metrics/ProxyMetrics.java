@@ -1,0 +1,38 @@
+package dev.agentguard.proxy.metrics;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Prometheus metrics of the proxy (at {@code /q/metrics}): requests by decision
+ * and response code class, request latency through the proxy, masked values.
+ */
+@ApplicationScoped
+public class ProxyMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter maskedValues;
+
+    public ProxyMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.maskedValues = Counter.builder("agentguard.proxy.masked.values")
+                .description("Values replaced by the masker").register(registry);
+    }
+
+    /** One finished request; decision is Allow, Deny, RequireApproval, or None when refused before policy. */
+    public void request(String decision, int code, Duration latency) {
+        String codeClass = (code / 100) + "xx";
+        registry.counter("agentguard.proxy.requests", "decision", decision, "code", codeClass).increment();
+        Timer.builder("agentguard.proxy.request.duration").description("Time from request to response end")
+                .tag("decision", decision).publishPercentileHistogram().register(registry).record(latency);
+    }
+
+    public void masked(int values) {
+        maskedValues.increment(values);
+    }
+}
