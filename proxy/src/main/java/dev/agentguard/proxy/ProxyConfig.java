@@ -42,6 +42,10 @@ public interface ProxyConfig {
     @WithDefault("30s")
     Duration agentLabelsTtl();
 
+    /** Longest a request is held for approval, whatever a policy's waitSeconds says. */
+    @WithDefault("10m")
+    Duration approvalMaxWait();
+
     Audit audit();
 
     /** The embedded audit sink; events are also on the "audit-events" messaging channel. */

@@ -3,8 +3,10 @@ package dev.agentguard.proxy.pipeline;
 import dev.agentguard.api.policy.AgentIdentity;
 import dev.agentguard.api.policy.Decision;
 import dev.agentguard.api.request.RequestAttributes;
+import dev.agentguard.proxy.identity.PodIdentity;
 import dev.agentguard.proxy.masking.MaskingPlan;
 
 /** One request after the proxy's checks: who asked, what for, what policy says, and what to mask. */
-record Admission(AgentIdentity agent, RequestAttributes attributes, Decision decision, MaskingPlan masking) {
+record Admission(PodIdentity pod, AgentIdentity agent, RequestAttributes attributes, Decision decision,
+        MaskingPlan masking) {
 }

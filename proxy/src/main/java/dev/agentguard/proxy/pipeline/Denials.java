@@ -30,8 +30,9 @@ final class Denials {
         return message.toString();
     }
 
-    static String approvalUnavailable(RequestAttributes request, Decision.Match match) {
-        return forbidden(request, match).replace(" denies ", " requires approval for ")
-                + " (approval holds are not available in this version of the proxy, so the request is refused)";
+    static String notApproved(RequestAttributes request, Decision.Match match, String explanation) {
+        String held = forbidden(request, match).replace(" denies ", " requires approval for ");
+        int reason = match.reason().isEmpty() ? -1 : held.lastIndexOf(": " + match.reason());
+        return (reason < 0 ? held : held.substring(0, reason)) + "; " + explanation;
     }
 }

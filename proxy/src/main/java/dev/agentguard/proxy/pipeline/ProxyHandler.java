@@ -17,6 +17,8 @@ import dev.agentguard.api.policy.PolicyEngine;
 import dev.agentguard.api.request.MalformedRequestException;
 import dev.agentguard.api.request.RequestAttributes;
 import dev.agentguard.api.request.RequestParser;
+import dev.agentguard.api.v1alpha1.ApprovalSettings;
+import dev.agentguard.proxy.approval.ApprovalGate;
 import dev.agentguard.proxy.audit.AuditRecord;
 import dev.agentguard.proxy.audit.AuditTrail;
 import dev.agentguard.proxy.metrics.ProxyMetrics;
@@ -44,7 +46,7 @@ import io.vertx.core.http.HttpServerRequest;
  * <li>refuse client impersonation ({@code Impersonate-*}, {@code kubectl --as});</li>
  * <li>authenticate the pod-bound token (TokenReview, this node only);</li>
  * <li>parse the request into attributes, as kube-apiserver does;</li>
- * <li>decide with the policies in force;</li>
+ * <li>decide with the policies in force, holding RequireApproval matches for a human;</li>
  * <li>relay upstream with the same token, so the agent's own RBAC still applies,
  * masking the response where it can carry secrets.</li>
  * </ol>
@@ -65,10 +67,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     private final AuditTrail audit;
     private final ProxyMetrics metrics;
+    private final ApprovalGate approvals;
 
     public ProxyHandler(Vertx vertx, Authenticator authenticator, AgentDirectory directory, PolicySource policies,
-            HttpClient upstream, AuditTrail audit, ProxyMetrics metrics) {
+            HttpClient upstream, ApprovalGate approvals, AuditTrail audit, ProxyMetrics metrics) {
         this.vertx = vertx;
+        this.approvals = approvals;
         this.audit = audit;
         this.metrics = metrics;
         this.authenticator = authenticator;
@@ -108,10 +112,25 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 case Allow -> forward(in, admission, token, record);
                 case Deny -> forbid(in, admission, Denials.forbidden(admission.attributes(),
                         decision.match().orElseThrow()));
-                case RequireApproval -> forbid(in, admission, Denials.approvalUnavailable(admission.attributes(),
-                        decision.match().orElseThrow()));
+                case RequireApproval -> holdForApproval(in, admission, token, record);
             }
         });
+    }
+
+    private void holdForApproval(HttpServerRequest in, Admission admission, String token, AuditRecord record) {
+        Decision.Match match = admission.decision().match().orElseThrow();
+        ApprovalSettings settings = policies.current().stream().filter(p -> p.ref().equals(match.policy()))
+                .findFirst().map(CompiledPolicy::approval).orElse(null);
+        approvals.hold(admission.agent(), admission.pod().podUid(), admission.attributes(), match, settings)
+                .onComplete(outcome -> {
+                    if (outcome.succeeded() && outcome.result().approved()) {
+                        forward(in, admission, token, record);
+                    } else {
+                        String explanation = outcome.succeeded() ? outcome.result().explanation()
+                                : "the approval could not be recorded: " + outcome.cause().getMessage();
+                        forbid(in, admission, Denials.notApproved(admission.attributes(), match, explanation));
+                    }
+                });
     }
 
     /** Exactly one audit event and one metric sample per request, when its response ends or the connection goes. */
@@ -171,7 +190,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         List<CompiledPolicy> selecting = inForce.stream().filter(p -> p.selects(agent)).toList();
         Decision decision = PolicyEngine.decide(attributes, agent, inForce);
         record.decided(attributes, decision);
-        return new Admission(agent, attributes, decision, MaskingPlan.forRequest(attributes, selecting));
+        return new Admission(pod, agent, attributes, decision, MaskingPlan.forRequest(attributes, selecting));
     }
 
     private static void forbid(HttpServerRequest in, Admission admission, String message) {

@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.agentguard.proxy.ProxyConfig;
+import dev.agentguard.proxy.approval.ApprovalGate;
 import dev.agentguard.proxy.audit.AuditTrail;
 import dev.agentguard.proxy.metrics.ProxyMetrics;
 import dev.agentguard.proxy.identity.AgentDirectory;
@@ -41,6 +42,7 @@ public class ProxyServer {
     private final KubernetesClient client;
     private volatile boolean ready;
     private CrdPolicySource policies;
+    private ApprovalGate approvals;
     private HttpServer server;
     private HttpClient upstream;
 
@@ -59,13 +61,15 @@ public class ProxyServer {
     void start(@Observes StartupEvent event) throws Exception {
         policies = new CrdPolicySource(client);
         policies.start();
+        approvals = new ApprovalGate(vertx, client, config.nodeName(), config.approvalMaxWait(), Clock.systemUTC());
+        approvals.start();
         upstream = vertx.createHttpClient(upstreamOptions());
         Clock clock = Clock.systemUTC();
         ProxyHandler handler = new ProxyHandler(vertx,
                 new Authenticator(client, config.nodeName(), config.identityCacheTtl(), clock),
                 new AgentDirectory(client, config.agentLabelsTtl(), clock),
                 policies,
-                upstream, audit, metrics);
+                upstream, approvals, audit, metrics);
         server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(config.host())
                         .setPort(config.port())
@@ -90,6 +94,9 @@ public class ProxyServer {
         }
         if (policies != null) {
             policies.close();
+        }
+        if (approvals != null) {
+            approvals.close();
         }
     }
 

@@ -36,7 +36,8 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
         var admin = cluster.admin();
         check(cluster.kubectl(null, "apply", "--server-side", "-f", repoFile("manifests/crds").toString()));
         check(cluster.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s",
-                "crd/agentpolicies.agentguard.dev", "crd/clusteragentpolicies.agentguard.dev"));
+                "crd/agentpolicies.agentguard.dev", "crd/clusteragentpolicies.agentguard.dev",
+                "crd/approvalrequests.agentguard.dev"));
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("agentguard-system")
                 .endMetadata().build()).serverSideApply();
         try (InputStream rbac = Files.newInputStream(repoFile("manifests/proxy/rbac.yaml"))) {

@@ -1,0 +1,184 @@
+package dev.agentguard.proxy.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.agentguard.api.AgentGuard;
+import dev.agentguard.api.v1alpha1.ApprovalPhase;
+import dev.agentguard.api.v1alpha1.ApprovalRequest;
+import dev.agentguard.api.v1alpha1.ApprovalRequestStatus;
+import dev.agentguard.testing.kube.KubeApiServer;
+import dev.agentguard.testing.kube.KubeApiServer.KubectlResult;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Just-in-time approval end to end: the agent's kubectl is held while an
+ * ApprovalRequest waits in agentguard-system; a human approver's decision
+ * releases or refuses it; silence refuses it when the policy's wait runs out.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ProxyTestResource.class, restrictToAnnotatedClass = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApprovalIT {
+
+    private static final String NS = "approving-agents";
+
+    private KubeApiServer cluster;
+    private AgentFixture fixture;
+    private Path agent;
+    private KubernetesClient approver;
+
+    @BeforeAll
+    void agentPolicyAndApprover() throws IOException {
+        cluster = KubeApiServer.shared();
+        fixture = AgentFixture.create(NS);
+        agent = fixture.kubeconfig();
+        ok(cluster.kubectl("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: vault, namespace: %1$s}
+                stringData: {key: value}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: vault-two, namespace: %1$s}
+                stringData: {key: value}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: cache, namespace: %1$s}
+                ---
+                apiVersion: agentguard.dev/v1alpha1
+                kind: AgentPolicy
+                metadata: {name: vault-needs-a-human, namespace: %1$s}
+                spec:
+                  rules:
+                    - name: approve-vault-reads
+                      action: RequireApproval
+                      verbs: [get]
+                      resources: [secrets]
+                      names: ["vault*"]
+                      reason: vault credentials are read only with a human's consent
+                  approval: {waitSeconds: 60, grantTTLSeconds: 600}
+                ---
+                apiVersion: agentguard.dev/v1alpha1
+                kind: AgentPolicy
+                metadata: {name: cache-needs-a-quick-human, namespace: %1$s}
+                spec:
+                  rules:
+                    - {name: approve-cache, action: RequireApproval, verbs: [get], resources: [configmaps], names: [cache]}
+                  approval: {waitSeconds: 2}
+                """.formatted(NS), "apply", "-f", "-"));
+        var admin = cluster.admin();
+        admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("test-approver")
+                .endMetadata().addNewRule().withApiGroups(AgentGuard.GROUP)
+                .withResources("approvalrequests", "approvalrequests/status")
+                .withVerbs("get", "list", "watch", "update", "patch").endRule().build()).serverSideApply();
+        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+                .withName("test-approver").endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "test-approver")
+                .addNewSubject().withKind("Group").withName("agentguard:approvers").endSubject().build())
+                .serverSideApply();
+        approver = new KubernetesClientBuilder().withConfig(new ConfigBuilder(cluster.adminConfig())
+                .withImpersonateUsername("alice").withImpersonateGroups("agentguard:approvers").build()).build();
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        approver.close();
+        fixture.close();
+    }
+
+    @Test
+    void anApprovedRequestProceedsAndItsGrantCoversTheSameRequest() throws Exception {
+        Path output = Files.createTempFile("held", ".out");
+        Process held = cluster.startKubectl(agent, output, "get", "secret", "vault", "-n", NS, "-o", "name");
+
+        ApprovalRequest request = awaitRequestFor("vault");
+        assertThat(held.isAlive()).as("the agent's request is held").isTrue();
+        assertThat(request.getSpec().agent().serviceAccount()).isEqualTo("agent");
+        assertThat(request.getSpec().agent().pod()).isEqualTo("agent");
+        assertThat(request.getSpec().request().verb()).isEqualTo("get");
+        assertThat(request.getSpec().rule()).isEqualTo("approve-vault-reads");
+        assertThat(request.getSpec().policy()).isEqualTo("AgentPolicy/" + NS + "/vault-needs-a-human");
+        assertThat(request.getSpec().reason()).isEqualTo("vault credentials are read only with a human's consent");
+
+        decide(request, ApprovalPhase.Approved, "looks fine");
+
+        assertThat(held.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(held.exitValue()).as(Files.readString(output)).isZero();
+        assertThat(Files.readString(output)).contains("secret/vault");
+
+        // Within the grant TTL the same request needs no new approval.
+        ok(cluster.kubectlWith(agent, null, "get", "secret", "vault", "-n", NS));
+        assertThat(requestsFor("vault")).hasSize(1);
+    }
+
+    @Test
+    void aDeniedRequestIsRefusedNamingTheApprovalRequest() throws Exception {
+        Path output = Files.createTempFile("held", ".out");
+        Process held = cluster.startKubectl(agent, output, "get", "secret", "vault-two", "-n", NS);
+
+        ApprovalRequest request = awaitRequestFor("vault-two");
+        decide(request, ApprovalPhase.Denied, "not today");
+
+        assertThat(held.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(held.exitValue()).isNotZero();
+        assertThat(Files.readString(output)).contains("Error from server (Forbidden)")
+                .contains("rule approve-vault-reads requires approval for get")
+                .contains("denied in approvalrequest agentguard-system/" + request.getMetadata().getName())
+                .contains("by alice: not today");
+    }
+
+    @Test
+    void aRequestNobodyDecidesIsRefusedWhenThePolicysWaitEnds() {
+        KubectlResult result = cluster.kubectlWith(agent, null, "get", "configmap", "cache", "-n", NS);
+
+        assertThat(result.exitCode()).isNotZero();
+        String name = requestsFor("cache").get(0).getMetadata().getName();
+        assertThat(result.stderr()).contains("Error from server (Forbidden)")
+                .contains("not approved within 2s: approvalrequest agentguard-system/" + name + " is still pending");
+    }
+
+    private void decide(ApprovalRequest request, ApprovalPhase phase, String message) {
+        approver.resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+                .withName(request.getMetadata().getName()).editStatus(r -> {
+                    r.setStatus(new ApprovalRequestStatus(phase, "alice", Instant.now().toString(), message, null));
+                    return r;
+                });
+    }
+
+    private ApprovalRequest awaitRequestFor(String name) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> requestsFor(name).stream().findFirst()
+                .orElse(null), java.util.Objects::nonNull);
+    }
+
+    private List<ApprovalRequest> requestsFor(String name) {
+        return cluster.admin().resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+                .withLabel(AgentGuard.GROUP + "/agent-namespace", NS).list().getItems().stream()
+                .filter(r -> name.equals(r.getSpec().request().name())).toList();
+    }
+
+    private static KubectlResult ok(KubectlResult result) {
+        assertThat(result.exitCode()).as("kubectl failed: %s", result.stderr()).isZero();
+        return result;
+    }
+}
