@@ -54,6 +54,17 @@ public record CompiledPolicy(PolicyRef ref, Mode mode, AgentSelector agentSelect
             LabelSelectors.validate(selector.podSelector(), "spec.agentSelector.podSelector");
         }
         LabelSelectors.validate(namespaceSelector, "spec.namespaceSelector");
+        if (spec.getMasking() != null && spec.getMasking().patterns() != null) {
+            List<String> patterns = spec.getMasking().patterns();
+            for (int i = 0; i < patterns.size(); i++) {
+                try {
+                    java.util.regex.Pattern.compile(patterns.get(i));
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new PolicyCompileException("spec.masking.patterns[" + i + "]: '" + patterns.get(i)
+                            + "' is not a valid regular expression: " + e.getDescription());
+                }
+            }
+        }
         return new CompiledPolicy(ref, spec.getMode(), selector, namespaceSelector, List.copyOf(rules),
                 spec.getApproval(), spec.getMasking());
     }

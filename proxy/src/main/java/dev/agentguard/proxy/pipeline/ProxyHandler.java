@@ -27,6 +27,7 @@ import dev.agentguard.proxy.identity.AuthenticationException;
 import dev.agentguard.proxy.identity.Authenticator;
 import dev.agentguard.proxy.identity.PodIdentity;
 import dev.agentguard.proxy.masking.JsonStreamMasker;
+import dev.agentguard.proxy.masking.LogMaskingResponder;
 import dev.agentguard.proxy.masking.MaskingPlan;
 import dev.agentguard.proxy.masking.MaskingResponder;
 import dev.agentguard.proxy.masking.WebSocketWatchMasker;
@@ -153,6 +154,16 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         MaskingPlan plan = admission.masking();
         if (!plan.masksAnything()) {
             relay.relay(in, headers -> headers.set(HttpHeaders.AUTHORIZATION, BEARER + token));
+            return;
+        }
+        if (plan.logs()) {
+            relay.relay(in, headers -> {
+                headers.set(HttpHeaders.AUTHORIZATION, BEARER + token);
+                headers.remove(HttpHeaders.ACCEPT_ENCODING);
+            }, new LogMaskingResponder(plan, masked -> {
+                record.masked(masked);
+                metrics.masked(masked);
+            }));
             return;
         }
         JsonStreamMasker.Shape shape = switch (admission.attributes().verb()) {

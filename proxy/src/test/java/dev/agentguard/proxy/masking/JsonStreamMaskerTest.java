@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class JsonStreamMaskerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final MaskingPlan SECRETS = new MaskingPlan(true, List.of(), List.of());
+    private static final MaskingPlan SECRETS = new MaskingPlan(true, List.of(), List.of(), false, List.of());
     private static final String SECRET = """
             {"kind":"Secret","apiVersion":"v1","metadata":{"name":"db","namespace":"ns","annotations":{
             "kubectl.kubernetes.io/last-applied-configuration":"{\\"data\\":{\\"password\\":\\"aHVudGVyMg==\\"}}"}},
@@ -85,7 +85,7 @@ class JsonStreamMaskerTest {
 
     @Test
     void configMapKeysAreMaskedOnlyWhenNamedByPolicy() throws Exception {
-        MaskingPlan plan = new MaskingPlan(false, List.of(new Glob("*password*")), List.of());
+        MaskingPlan plan = new MaskingPlan(false, List.of(new Glob("*password*")), List.of(), false, List.of());
         String configMap = "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"app\"},"
                 + "\"data\":{\"db_password\":\"hunter2\",\"mode\":\"prod\"}}";
 
@@ -98,7 +98,7 @@ class JsonStreamMaskerTest {
 
     @Test
     void envValuesAreMaskedInPodsAndTemplates() throws Exception {
-        MaskingPlan plan = new MaskingPlan(false, List.of(), List.of(new Glob("*TOKEN*")));
+        MaskingPlan plan = new MaskingPlan(false, List.of(), List.of(new Glob("*TOKEN*")), false, List.of());
         String deployment = "{\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"},\"spec\":{\"template\":{"
                 + "\"spec\":{\"containers\":[{\"name\":\"c\",\"env\":[{\"name\":\"API_TOKEN\",\"value\":\"hunter2\"},"
                 + "{\"name\":\"MODE\",\"value\":\"prod\"}]}]}}}}";

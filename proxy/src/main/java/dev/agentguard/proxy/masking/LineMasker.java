@@ -1,0 +1,47 @@
+package dev.agentguard.proxy.masking;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Splits a byte stream into lines, however it is chunked, and masks each line
+ * with {@link SecretDetectors} before it leaves. A partial line waits for its end
+ * (or for the stream's end); a line longer than {@link #MAX_LINE} is masked and
+ * sent in pieces, so one endless line cannot hold the stream or fill memory.
+ */
+public final class LineMasker {
+
+    static final int MAX_LINE = 64 * 1024;
+
+    private final SecretDetectors detectors;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+    public LineMasker(SecretDetectors detectors) {
+        this.detectors = detectors;
+    }
+
+    public byte[] feed(byte[] chunk) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte b : chunk) {
+            pending.write(b);
+            if (b == '\n' || pending.size() >= MAX_LINE) {
+                out.writeBytes(maskPending());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    public byte[] end() {
+        return pending.size() == 0 ? new byte[0] : maskPending();
+    }
+
+    public int found() {
+        return detectors.found();
+    }
+
+    private byte[] maskPending() {
+        String line = pending.toString(StandardCharsets.UTF_8);
+        pending.reset();
+        return detectors.mask(line).getBytes(StandardCharsets.UTF_8);
+    }
+}

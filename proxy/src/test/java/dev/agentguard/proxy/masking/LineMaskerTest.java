@@ -1,0 +1,76 @@
+package dev.agentguard.proxy.masking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LineMaskerTest {
+
+    private static final String LOG = """
+            starting app
+            using key AKIAIOSFODNN7EXAMPLE for s3
+            aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+            token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9.c2lnbmF0dXJlLXZhbHVlLXRoYXQtaXMtbG9uZw
+            connecting to postgres://app:s3cr3t-pw@db:5432/prod
+            -----BEGIN RSA PRIVATE KEY-----
+            MIIEowIBAAKCAQEA1234567890abcdef
+            -----END RSA PRIVATE KEY-----
+            DefaultEndpointsProtocol=https;AccountName=x;AccountKey=Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy;
+            order 42 shipped
+            """;
+
+    private static final List<String> SECRETS = List.of("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9", "s3cr3t-pw", "MIIEowIBAAKCAQEA", "Zm9vYmFyZm9vYmFy");
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 17, 64, 4096})
+    void secretsAreMaskedWhateverTheChunkingAndTheRestIsKept(int chunk) {
+        String masked = run(SecretDetectors.withCustom(List.of()), LOG, chunk);
+
+        SECRETS.forEach(secret -> assertThat(masked).doesNotContain(secret));
+        assertThat(masked).contains("starting app\n").contains("order 42 shipped\n")
+                .contains("postgres://app:" + SecretDetectors.REDACTED + "@db:5432/prod")
+                .contains("using key " + SecretDetectors.REDACTED + " for s3");
+        assertThat(masked.lines()).hasSameSizeAs(LOG.lines().toList());
+    }
+
+    @Test
+    void customPatternsFromPolicyApply() {
+        String masked = run(SecretDetectors.withCustom(List.of("acct-[0-9]{6}")), "charging acct-123456\n", 5);
+        assertThat(masked).isEqualTo("charging " + SecretDetectors.REDACTED + "\n");
+    }
+
+    @Test
+    void aPartialLineWaitsForItsEndAndIsFlushedAtTheEndOfTheStream() {
+        LineMasker masker = new LineMasker(SecretDetectors.withCustom(List.of()));
+        assertThat(masker.feed("key AKIAIOSFOD".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(new String(masker.feed("NN7EXAMPLE".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+                .isEmpty();
+        assertThat(new String(masker.end(), StandardCharsets.UTF_8)).isEqualTo("key " + SecretDetectors.REDACTED);
+    }
+
+    @Test
+    void anInvalidCustomPatternIsNamed() {
+        assertThatThrownBy(() -> SecretDetectors.withCustom(List.of("([unclosed")))
+                .hasMessageContaining("masking pattern '([unclosed' is not a valid regular expression");
+    }
+
+    private static String run(SecretDetectors detectors, String text, int chunk) {
+        LineMasker masker = new LineMasker(detectors);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i += chunk) {
+            byte[] part = java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunk));
+            out.writeBytes(masker.feed(part));
+        }
+        out.writeBytes(masker.end());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
