@@ -16,8 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * An agent as the proxy tests need it: an opted-in namespace, a ServiceAccount
- * with read access to pods, Secrets and ConfigMaps (and create on token and
- * port-forward, which the proxy must still refuse), a pod on the proxy's node,
+ * with read access to pods, Secrets and ConfigMaps, create on ConfigMaps, and
+ * create on token and port-forward (which the proxy must still refuse), a pod on the proxy's node,
  * and the packaged shim in front of the proxy holding that pod's bound token.
  */
 final class AgentFixture implements AutoCloseable {
@@ -41,7 +41,7 @@ final class AgentFixture implements AutoCloseable {
         admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata().withName("agent")
                 .endMetadata().addNewRule().withApiGroups("").withResources("pods", "secrets", "configmaps")
                 .withVerbs("get", "list", "watch").endRule()
-                .addNewRule().withApiGroups("").withResources("serviceaccounts/token", "pods/portforward")
+                .addNewRule().withApiGroups("").withResources("serviceaccounts/token", "pods/portforward", "configmaps")
                 .withVerbs("create").endRule().build()).serverSideApply();
         admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
                 .withName("agent").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "agent")

@@ -240,6 +240,14 @@ class ProxyIT {
     }
 
     @Test
+    void aMalformedBodyGetsTheApiServersCleanError() {
+        KubectlResult result = asAgentWithInput("{not json", "create", "--raw",
+                "/api/v1/namespaces/" + NS + "/configmaps", "-f", "-");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("Error from server (BadRequest)").doesNotContain("Exception");
+    }
+
+    @Test
     void aTokenThatIsNotAPodTokenIsUnauthorized() throws Exception {
         HttpResponse<String> response = direct(cluster.tokenFor(NS, "agent"));
         assertThat(response.statusCode()).isEqualTo(401);
