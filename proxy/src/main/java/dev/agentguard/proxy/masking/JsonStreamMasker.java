@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
  * captured whole, masked by {@link ObjectMasker}, and written out. Nothing that
  * was inside a captured object leaves before it is masked.
  */
-public final class JsonStreamMasker {
+public final class JsonStreamMasker implements StreamMasker {
 
     /** Where the objects are in the response. */
     public enum Shape {
@@ -63,7 +63,7 @@ public final class JsonStreamMasker {
         }
     }
 
-    /** Feeds the next chunk; returns the masked bytes that can be sent now (maybe none). */
+    @Override
     public byte[] feed(byte[] chunk) {
         try {
             feeder.feedInput(chunk, 0, chunk.length);
@@ -75,6 +75,7 @@ public final class JsonStreamMasker {
     }
 
     /** Ends the stream; fails if it stopped inside a value. */
+    @Override
     public byte[] end() {
         try {
             feeder.endOfInput();
@@ -88,7 +89,7 @@ public final class JsonStreamMasker {
         }
     }
 
-    /** Values replaced so far. */
+    @Override
     public int masked() {
         return masked;
     }

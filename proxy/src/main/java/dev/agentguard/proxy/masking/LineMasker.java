@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * (or for the stream's end); a line longer than {@link #MAX_LINE} is masked and
  * sent in pieces, so one endless line cannot hold the stream or fill memory.
  */
-public final class LineMasker {
+public final class LineMasker implements StreamMasker {
 
     static final int MAX_LINE = 64 * 1024;
 
@@ -20,6 +20,7 @@ public final class LineMasker {
         this.detectors = detectors;
     }
 
+    @Override
     public byte[] feed(byte[] chunk) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte b : chunk) {
@@ -31,11 +32,13 @@ public final class LineMasker {
         return out.toByteArray();
     }
 
+    @Override
     public byte[] end() {
         return pending.size() == 0 ? new byte[0] : maskPending();
     }
 
-    public int found() {
+    @Override
+    public int masked() {
         return detectors.found();
     }
 

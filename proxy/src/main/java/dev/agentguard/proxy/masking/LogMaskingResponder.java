@@ -2,10 +2,8 @@ package dev.agentguard.proxy.masking;
 
 import java.util.function.IntConsumer;
 
-import dev.agentguard.relay.Headers;
 import dev.agentguard.relay.HttpRelay;
 import dev.agentguard.relay.StatusResponses;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,27 +31,6 @@ public final class LogMaskingResponder implements HttpRelay.Responder {
             StatusResponses.send(to, 502, "BadGateway", "agentguard cannot inspect logs with encoding " + encoding);
             return;
         }
-        LineMasker lines = new LineMasker(SecretDetectors.withCustom(plan.patterns()));
-        to.setStatusCode(from.statusCode());
-        to.setStatusMessage(from.statusMessage());
-        Headers.copyResponse(from.headers(), to.headers());
-        to.headers().remove(HttpHeaders.CONTENT_LENGTH);
-        to.setChunked(true);
-        from.handler(chunk -> {
-            byte[] masked = lines.feed(chunk.getBytes());
-            if (masked.length > 0) {
-                to.write(Buffer.buffer(masked));
-            }
-            if (to.writeQueueFull()) {
-                from.pause();
-                to.drainHandler(v -> from.resume());
-            }
-        });
-        from.exceptionHandler(e -> to.reset());
-        from.endHandler(v -> {
-            to.end(Buffer.buffer(lines.end()));
-            onMasked.accept(lines.found());
-        });
-        to.closeHandler(v -> from.request().reset());
+        MaskedResponse.pipe(from, to, new LineMasker(SecretDetectors.withCustom(plan.patterns())), onMasked);
     }
 }

@@ -2,15 +2,11 @@ package dev.agentguard.proxy.masking;
 
 import java.util.function.IntConsumer;
 
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.agentguard.relay.Headers;
 import dev.agentguard.relay.HttpRelay;
 import dev.agentguard.relay.StatusResponses;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -19,11 +15,9 @@ import io.vertx.core.http.HttpServerResponse;
  * Sends an upstream response to the agent through {@link JsonStreamMasker}. The
  * request was made to ask for uncompressed JSON only ({@link #requestJson}); a
  * response in any other form cannot be inspected and is refused, never passed on.
- * Back-pressure is kept: upstream is paused while the agent's side is full.
  */
 public final class MaskingResponder implements HttpRelay.Responder {
 
-    private static final Logger LOG = Logger.getLogger(MaskingResponder.class);
     private static final String TABLE = "as=Table";
 
     private final ObjectMapper mapper;
@@ -65,44 +59,6 @@ public final class MaskingResponder implements HttpRelay.Responder {
                     + " for a resource it must mask; it was not passed on");
             return;
         }
-        JsonStreamMasker stream = new JsonStreamMasker(mapper, masker, shape);
-        to.setStatusCode(from.statusCode());
-        to.setStatusMessage(from.statusMessage());
-        Headers.copyResponse(from.headers(), to.headers());
-        // Masking changes the length.
-        to.headers().remove(HttpHeaders.CONTENT_LENGTH);
-        to.setChunked(true);
-        from.handler(chunk -> {
-            byte[] masked;
-            try {
-                masked = stream.feed(chunk.getBytes());
-            } catch (MaskingException e) {
-                abort(from, to, e);
-                return;
-            }
-            if (masked.length > 0) {
-                to.write(Buffer.buffer(masked));
-            }
-            if (to.writeQueueFull()) {
-                from.pause();
-                to.drainHandler(v -> from.resume());
-            }
-        });
-        from.exceptionHandler(e -> to.reset());
-        from.endHandler(v -> {
-            try {
-                to.end(Buffer.buffer(stream.end()));
-                onMasked.accept(stream.masked());
-            } catch (MaskingException e) {
-                abort(from, to, e);
-            }
-        });
-        to.closeHandler(v -> from.request().reset());
-    }
-
-    private static void abort(HttpClientResponse from, HttpServerResponse to, MaskingException e) {
-        LOG.warnf("cut off a response that could not be masked: %s", e.getMessage());
-        from.request().reset();
-        to.reset();
+        MaskedResponse.pipe(from, to, new JsonStreamMasker(mapper, masker, shape), onMasked);
     }
 }

@@ -69,7 +69,7 @@ class PodAdmissionIT {
         plain = namespace("plain-" + suffix, Map.of());
         down = namespace("down-" + suffix, Map.of("agentguard.dev/inject", "enabled", "agentguard-test/webhook", "down"));
 
-        String caBundle = WebhookTestResource.base64(WebhookTestResource.CA.root().certificatePem());
+        String caBundle = WebhookTestResource.base64(WebhookTestResource.TLS.caPem());
         MutatingWebhookConfiguration shipped = shippedConfiguration();
         // The shipped configuration, called by URL instead of through the Service; not for the "down" namespace.
         admin.resource(new MutatingWebhookConfigurationBuilder(shipped)
@@ -341,7 +341,7 @@ class PodAdmissionIT {
 
     private static MutatingWebhookConfiguration shippedConfiguration() throws IOException {
         try (InputStream in = Files.newInputStream(
-                WebhookTestResource.repoFile("manifests/webhook/mutatingwebhookconfiguration.yaml"))) {
+                dev.agentguard.testing.kube.RepoFiles.find("manifests/webhook/mutatingwebhookconfiguration.yaml"))) {
             return KubeApiServer.shared().admin().getKubernetesSerialization()
                     .unmarshal(in, MutatingWebhookConfiguration.class);
         }

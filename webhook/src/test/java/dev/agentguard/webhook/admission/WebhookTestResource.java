@@ -6,15 +6,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 
-import dev.agentguard.pki.CertificateAuthority;
-import dev.agentguard.pki.IssuedCertificate;
 import dev.agentguard.testing.kube.KubeApiServer;
+import dev.agentguard.testing.kube.RepoFiles;
+import dev.agentguard.testing.kube.TestTls;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -26,7 +23,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class WebhookTestResource implements QuarkusTestResourceLifecycleManager {
 
-    static final CertificateAuthority CA = CertificateAuthority.create("webhook-test-ca", Duration.ofHours(6));
+    static final TestTls TLS = TestTls.issue("agentguard-webhook");
     static int port;
 
     @Override
@@ -35,21 +32,18 @@ public class WebhookTestResource implements QuarkusTestResourceLifecycleManager 
         var admin = cluster.admin();
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("agentguard-system")
                 .endMetadata().build()).serverSideApply();
-        try (InputStream rbac = Files.newInputStream(repoFile("manifests/webhook/rbac.yaml"))) {
+        try (InputStream rbac = Files.newInputStream(RepoFiles.find("manifests/webhook/rbac.yaml"))) {
             admin.load(rbac).serverSideApply();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         String token = cluster.tokenFor("agentguard-system", "agentguard-webhook");
 
-        IssuedCertificate serving = CA.issueServer("agentguard-webhook", List.of("localhost"),
-                List.of("127.0.0.1"), Duration.ofHours(6));
-        Path dir = write(serving);
         port = freePort();
         return Map.of(
                 "quarkus.http.test-ssl-port", Integer.toString(port),
-                "quarkus.http.ssl.certificate.files", dir.resolve("tls.crt").toString(),
-                "quarkus.http.ssl.certificate.key-files", dir.resolve("tls.key").toString(),
+                "quarkus.http.ssl.certificate.files", TLS.certificate().toString(),
+                "quarkus.http.ssl.certificate.key-files", TLS.key().toString(),
                 "quarkus.kubernetes-client.api-server-url", cluster.url(),
                 "quarkus.kubernetes-client.ca-cert-data", base64(cluster.caCertificatePem()),
                 "quarkus.kubernetes-client.token", token);
@@ -58,27 +52,6 @@ public class WebhookTestResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public void stop() {
         // The control plane is shared by the whole test run and stops at JVM exit.
-    }
-
-    static Path repoFile(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(relative))) {
-                return dir.resolve(relative);
-            }
-        }
-        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
-    }
-
-    private static Path write(IssuedCertificate serving) {
-        try {
-            Path dir = Files.createTempDirectory("webhook-tls");
-            Files.writeString(dir.resolve("tls.crt"), serving.certificatePem());
-            Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static int freePort() {
