@@ -1,6 +1,5 @@
 package dev.agentguard.shim.forward;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +12,7 @@ import dev.agentguard.shim.ShimConfig;
 import dev.agentguard.shim.credentials.CredentialsWriter;
 import dev.agentguard.shim.credentials.PlaceholderCredentials;
 import dev.agentguard.shim.credentials.TokenFile;
+import dev.agentguard.relay.UpstreamOptions;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -21,7 +21,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
@@ -89,18 +88,8 @@ public class ShimServer {
     }
 
     private HttpClientOptions upstreamOptions() {
-        URI upstream = URI.create(config.shim().upstream());
-        if (!"https".equals(upstream.getScheme()) || upstream.getHost() == null) {
-            throw new IllegalArgumentException("agentguard.shim.upstream must be an https:// URL, got " + upstream);
-        }
-        HttpClientOptions options = new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setSsl(true)
-                .setVerifyHost(true)
-                .setDefaultHost(upstream.getHost())
-                .setDefaultPort(upstream.getPort() < 0 ? 443 : upstream.getPort())
-                .setMaxPoolSize(config.shim().upstreamMaxConnections())
-                .setKeepAlive(true);
+        HttpClientOptions options = UpstreamOptions.forUrl(config.shim().upstream(),
+                config.shim().upstreamMaxConnections(), "agentguard.shim.upstream");
         config.shim().upstreamCaFile().ifPresent(ca -> options.setTrustOptions(
                 new PemTrustOptions().addCertPath(ca.toString())));
         return options;

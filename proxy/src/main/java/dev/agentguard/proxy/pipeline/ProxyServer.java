@@ -1,6 +1,5 @@
 package dev.agentguard.proxy.pipeline;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +16,7 @@ import dev.agentguard.proxy.metrics.ProxyMetrics;
 import dev.agentguard.proxy.identity.AgentDirectory;
 import dev.agentguard.proxy.identity.Authenticator;
 import dev.agentguard.proxy.policy.CrdPolicySource;
+import dev.agentguard.relay.UpstreamOptions;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,7 +27,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
@@ -109,15 +108,8 @@ public class ProxyServer {
     }
 
     private HttpClientOptions upstreamOptions() {
-        URI url = URI.create(upstreamUrl());
-        HttpClientOptions options = new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setSsl(true)
-                .setVerifyHost(true)
-                .setDefaultHost(url.getHost())
-                .setDefaultPort(url.getPort() < 0 ? 443 : url.getPort())
-                .setMaxPoolSize(config.upstreamMaxConnections())
-                .setKeepAlive(true);
+        HttpClientOptions options = UpstreamOptions.forUrl(upstreamUrl(), config.upstreamMaxConnections(),
+                "agentguard.proxy.upstream");
         PemTrustOptions trust = new PemTrustOptions();
         Config clientConfig = client.getConfiguration();
         if (config.upstreamCaFile().isPresent()) {

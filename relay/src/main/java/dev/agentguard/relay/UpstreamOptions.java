@@ -1,0 +1,34 @@
+package dev.agentguard.relay;
+
+import java.net.URI;
+
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+
+/**
+ * Client options for an upstream the relay forwards to: HTTPS with host
+ * verification, HTTP/1.1 (upgrades need it) and a pool large enough that
+ * long-lived watches, each holding a connection, do not starve other requests.
+ * The caller adds the trust options.
+ */
+public final class UpstreamOptions {
+
+    private UpstreamOptions() {
+    }
+
+    /** @throws IllegalArgumentException when {@code url} is not an https URL with a host */
+    public static HttpClientOptions forUrl(String url, int maxConnections, String setting) {
+        URI upstream = URI.create(url);
+        if (!"https".equals(upstream.getScheme()) || upstream.getHost() == null) {
+            throw new IllegalArgumentException(setting + " must be an https:// URL, got " + url);
+        }
+        return new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setSsl(true)
+                .setVerifyHost(true)
+                .setDefaultHost(upstream.getHost())
+                .setDefaultPort(upstream.getPort() < 0 ? 443 : upstream.getPort())
+                .setMaxPoolSize(maxConnections)
+                .setKeepAlive(true);
+    }
+}
