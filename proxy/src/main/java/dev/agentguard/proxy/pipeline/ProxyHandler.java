@@ -147,7 +147,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             }
         };
         in.response().endHandler(v -> complete.run());
-        in.response().closeHandler(v -> complete.run());
+        // The response's close handler belongs to the relay (it resets upstream); an agent that
+        // leaves a watch or tunnel is seen here, on the connection.
+        in.connection().closeHandler(v -> complete.run());
     }
 
     private void forward(HttpServerRequest in, Admission admission, String token, AuditRecord record) {

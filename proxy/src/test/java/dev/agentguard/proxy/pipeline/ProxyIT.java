@@ -158,6 +158,19 @@ class ProxyIT {
     }
 
     @Test
+    void aWatchTheAgentAbandonsStillLeavesItsAuditEvent() throws Exception {
+        Path output = java.nio.file.Files.createTempFile("watch", ".out");
+        Process watch = cluster.startKubectl(agent, output, "get", "pods", "-n", NS, "-w", "-o", "name");
+        await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.readString(output).contains("pod/"));
+        watch.destroy();
+        watch.waitFor();
+
+        JsonNode event = awaitAuditEvent(e -> "watch".equals(e.at("/verb").asText())
+                && "pods".equals(e.at("/objectRef/resource").asText()));
+        assertThat(event.at("/annotations/agentguard.dev~1decision").asText()).isEqualTo("Allow");
+    }
+
+    @Test
     void theAuditLogNeverHoldsATokenOrSecret() throws Exception {
         ok(asAgent("get", "pods", "-n", NS));
         awaitAuditEvent(e -> "pods".equals(e.at("/objectRef/resource").asText()));

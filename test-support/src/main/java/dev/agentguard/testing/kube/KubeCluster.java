@@ -47,7 +47,8 @@ public interface KubeCluster {
     default KubernetesClient clientWithToken(String token) {
         Config config = new ConfigBuilder(Config.empty())
                 .withMasterUrl(url())
-                .withCaCertData(java.util.Base64.getEncoder().encodeToString(caCertificatePem().getBytes()))
+                .withCaCertData(java.util.Base64.getEncoder().encodeToString(
+                        caCertificatePem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .withOauthToken(token)
                 .withRequestRetryBackoffLimit(0)
                 .build();

@@ -1,0 +1,387 @@
+package dev.agentguard.api.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Splits a POSIX shell script (what {@code sh -c} or {@code bash -c} gets, or a
+ * line typed into a shell) into the simple commands it would run, so each can be
+ * checked against policy.
+ *
+ * <p>Followed: the separators {@code ; & && || |} and newlines; subshells and
+ * groups {@code ( )} and {@code { }}; command substitution {@code $( )} and
+ * backticks, whose commands are checked too; single quotes, double quotes and
+ * backslash escapes; leading {@code NAME=value} assignments; redirections
+ * ({@code > >> < 2>&1 &> <<<}); comments; and the {@code exec}, {@code command},
+ * {@code env}, {@code nohup}, {@code time}, {@code xargs} and similar wrappers, whose
+ * wrapped command is reported as well.
+ *
+ * <p>Not followed (the caller should treat it as opaque): variable expansion
+ * (a program name taken from a variable, {@code $CMD}), aliases and functions
+ * defined earlier, {@code eval}, and here-document bodies. {@link #opaque()}
+ * reports when the script uses them, so a policy can refuse such scripts.
+ */
+public final class ShellScript {
+
+    /** Programs that run their arguments as a command. */
+    private static final Set<String> WRAPPERS = Set.of("exec", "command", "env", "nohup", "time", "nice",
+            "timeout", "xargs", "sudo", "doas", "stdbuf", "setsid", "chroot", "busybox", "watch", "strace");
+    /** Wrapper options that take a value: {@code sudo -u postgres cmd} wraps {@code cmd}. */
+    private static final java.util.Map<String, Set<String>> OPTIONS_WITH_VALUES = java.util.Map.of(
+            "sudo", Set.of("-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-D"),
+            "env", Set.of("-u", "-C", "-S"),
+            "timeout", Set.of("-s", "-k"),
+            "nice", Set.of("-n"),
+            "xargs", Set.of("-n", "-I", "-L", "-P", "-s", "-d", "-E", "-a"),
+            "stdbuf", Set.of("-i", "-o", "-e"),
+            "watch", Set.of("-n", "-d"),
+            "strace", Set.of("-o", "-e", "-p", "-s", "-u"));
+    private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh");
+    private static final int MAX_DEPTH = 16;
+
+    private final List<SimpleCommand> commands;
+    private final boolean opaque;
+
+    private ShellScript(List<SimpleCommand> commands, boolean opaque) {
+        this.commands = List.copyOf(commands);
+        this.opaque = opaque;
+    }
+
+    public static ShellScript parse(String script) {
+        Parser parser = new Parser(script, 0);
+        parser.parse();
+        List<SimpleCommand> expanded = new ArrayList<>();
+        boolean opaque = parser.opaque;
+        for (SimpleCommand command : parser.commands) {
+            opaque |= expand(command, expanded, 0);
+        }
+        return new ShellScript(expanded, opaque);
+    }
+
+    /**
+     * The commands of an exec request's argv: the argv itself, and when it is a
+     * shell given a script ({@code sh -c '...'}), the script's commands too.
+     */
+    public static ShellScript ofArgv(List<String> argv) {
+        if (argv.isEmpty()) {
+            return new ShellScript(List.of(), false);
+        }
+        List<SimpleCommand> expanded = new ArrayList<>();
+        boolean opaque = expand(new SimpleCommand(argv), expanded, 0);
+        return new ShellScript(expanded, opaque);
+    }
+
+    /** Every simple command, including those inside substitutions and wrappers, in order. */
+    public List<SimpleCommand> commands() {
+        return commands;
+    }
+
+    /** True when the script uses constructs whose commands cannot be known statically. */
+    public boolean opaque() {
+        return opaque;
+    }
+
+    /** Adds the command and whatever it wraps; returns whether anything was opaque. */
+    private static boolean expand(SimpleCommand command, List<SimpleCommand> into, int depth) {
+        into.add(command);
+        if (depth >= MAX_DEPTH) {
+            return true;
+        }
+        String program = command.program();
+        List<String> args = command.arguments();
+        if (program.startsWith("$") || program.equals("eval") || program.equals("source") || program.equals(".")) {
+            return true;
+        }
+        if (SHELLS.contains(program)) {
+            int script = args.indexOf("-c");
+            if (script < 0) {
+                // Flags combined, e.g. "-ec".
+                for (int i = 0; i < args.size(); i++) {
+                    if (args.get(i).matches("-[a-zA-Z]*c[a-zA-Z]*")) {
+                        script = i;
+                        break;
+                    }
+                }
+            }
+            if (script >= 0 && script + 1 < args.size()) {
+                ShellScript inner = parse(args.get(script + 1));
+                inner.commands.forEach(into::add);
+                return inner.opaque;
+            }
+            // An interactive or stdin-fed shell: its input is checked line by line elsewhere.
+            return false;
+        }
+        if (WRAPPERS.contains(program)) {
+            List<String> wrapped = stripWrapperOptions(program, args);
+            if (!wrapped.isEmpty()) {
+                return expand(new SimpleCommand(wrapped), into, depth + 1);
+            }
+        }
+        return false;
+    }
+
+    /** Drops the wrapper's own options and assignments: {@code env -i A=1 cmd} wraps {@code cmd}. */
+    private static List<String> stripWrapperOptions(String wrapper, List<String> args) {
+        int i = 0;
+        while (i < args.size()) {
+            String arg = args.get(i);
+            if (arg.equals("--")) {
+                i++;
+                break;
+            }
+            if (OPTIONS_WITH_VALUES.getOrDefault(wrapper, Set.of()).contains(arg)) {
+                i += 2;
+                continue;
+            }
+            if (arg.startsWith("-") || Parser.isAssignment(arg)
+                    || wrapper.equals("timeout") && i == 0 && arg.matches("[0-9.]+[smhd]?")
+                    || wrapper.equals("nice") && arg.matches("-?[0-9]+")) {
+                i++;
+                continue;
+            }
+            break;
+        }
+        return args.subList(i, args.size());
+    }
+
+    /** A small recursive-descent tokenizer for the shell grammar's command level. */
+    private static final class Parser {
+
+        private final String text;
+        private final int depth;
+        private int pos;
+        private final List<SimpleCommand> commands = new ArrayList<>();
+        private boolean opaque;
+        private final List<String> words = new ArrayList<>();
+        private final StringBuilder word = new StringBuilder();
+        private boolean inWord;
+        private boolean redirectTarget;
+
+        Parser(String text, int depth) {
+            this.text = text;
+            this.depth = depth;
+        }
+
+        void parse() {
+            while (pos < text.length()) {
+                char c = text.charAt(pos);
+                switch (c) {
+                    case '\'' -> singleQuoted();
+                    case '"' -> doubleQuoted();
+                    case '\\' -> escaped();
+                    case '`' -> backtick();
+                    case '$' -> dollar();
+                    case '#' -> {
+                        if (inWord) {
+                            append(c);
+                        } else {
+                            skipComment();
+                        }
+                    }
+                    case ' ', '\t' -> {
+                        endWord();
+                        pos++;
+                    }
+                    case '\n', ';', '&', '|', '(', ')', '{', '}' -> separator(c);
+                    case '>', '<' -> redirection();
+                    default -> append(c);
+                }
+            }
+            endCommand();
+        }
+
+        private void separator(char c) {
+            if ((c == '{' || c == '}') && inWord) {
+                append(c);
+                return;
+            }
+            if (c == '&' && pos + 1 < text.length() && text.charAt(pos + 1) == '>') {
+                // &> and &>> redirect both streams.
+                pos++;
+                redirection();
+                return;
+            }
+            endCommand();
+            pos++;
+        }
+
+        private void redirection() {
+            // A file-descriptor number right before the operator belongs to it: 2>&1.
+            if (inWord && word.toString().matches("[0-9]+")) {
+                word.setLength(0);
+                inWord = false;
+            } else {
+                endWord();
+            }
+            pos++;
+            while (pos < text.length() && "<>&|".indexOf(text.charAt(pos)) >= 0) {
+                pos++;
+            }
+            if (text.startsWith("<<", pos - 2) && !text.startsWith("<<<", pos - 3)) {
+                // A here-document: its body is data for the command, not commands.
+                opaque = true;
+            }
+            if (pos < text.length() && Character.isDigit(text.charAt(pos)) && text.charAt(pos - 1) == '&') {
+                while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+                    pos++;
+                }
+                return;
+            }
+            redirectTarget = true;
+        }
+
+        private void singleQuoted() {
+            int end = text.indexOf('\'', pos + 1);
+            if (end < 0) {
+                throw new ShellSyntaxException("unterminated single quote");
+            }
+            inWord = true;
+            word.append(text, pos + 1, end);
+            pos = end + 1;
+        }
+
+        private void doubleQuoted() {
+            inWord = true;
+            pos++;
+            while (pos < text.length() && text.charAt(pos) != '"') {
+                char c = text.charAt(pos);
+                if (c == '\\' && pos + 1 < text.length() && "$`\"\\\n".indexOf(text.charAt(pos + 1)) >= 0) {
+                    word.append(text.charAt(pos + 1));
+                    pos += 2;
+                } else if (c == '`') {
+                    backtick();
+                } else if (c == '$' && pos + 1 < text.length() && text.charAt(pos + 1) == '(') {
+                    dollar();
+                } else {
+                    if (c == '$') {
+                        opaqueIfProgram();
+                    }
+                    word.append(c);
+                    pos++;
+                }
+            }
+            if (pos >= text.length()) {
+                throw new ShellSyntaxException("unterminated double quote");
+            }
+            pos++;
+        }
+
+        private void escaped() {
+            if (pos + 1 >= text.length()) {
+                pos++;
+                return;
+            }
+            char next = text.charAt(pos + 1);
+            if (next != '\n') {
+                append(next);
+            }
+            pos += 2;
+        }
+
+        private void backtick() {
+            int end = pos + 1;
+            while (end < text.length() && text.charAt(end) != '`') {
+                end += text.charAt(end) == '\\' ? 2 : 1;
+            }
+            if (end >= text.length()) {
+                throw new ShellSyntaxException("unterminated backtick");
+            }
+            nested(text.substring(pos + 1, end));
+            inWord = true;
+            pos = end + 1;
+        }
+
+        private void dollar() {
+            if (pos + 1 < text.length() && text.charAt(pos + 1) == '(') {
+                boolean arithmetic = pos + 2 < text.length() && text.charAt(pos + 2) == '(';
+                int end = matchingParen(pos + 1);
+                if (!arithmetic) {
+                    nested(text.substring(pos + 2, end));
+                }
+                inWord = true;
+                pos = end + 1;
+                return;
+            }
+            opaqueIfProgram();
+            append('$');
+        }
+
+        /** A variable where the program name goes means the program is unknown. */
+        private void opaqueIfProgram() {
+            if (words.isEmpty() && word.length() == 0 && !redirectTarget) {
+                opaque = true;
+            }
+        }
+
+        private int matchingParen(int open) {
+            int level = 0;
+            for (int i = open; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == '\'') {
+                    int close = text.indexOf('\'', i + 1);
+                    if (close < 0) {
+                        break;
+                    }
+                    i = close;
+                } else if (c == '(') {
+                    level++;
+                } else if (c == ')' && --level == 0) {
+                    return i;
+                }
+            }
+            throw new ShellSyntaxException("unterminated $(");
+        }
+
+        private void nested(String script) {
+            if (depth >= MAX_DEPTH) {
+                opaque = true;
+                return;
+            }
+            Parser inner = new Parser(script, depth + 1);
+            inner.parse();
+            commands.addAll(inner.commands);
+            opaque |= inner.opaque;
+        }
+
+        private void skipComment() {
+            while (pos < text.length() && text.charAt(pos) != '\n') {
+                pos++;
+            }
+        }
+
+        private void append(char c) {
+            inWord = true;
+            word.append(c);
+            pos++;
+        }
+
+        private void endWord() {
+            if (!inWord) {
+                return;
+            }
+            if (redirectTarget) {
+                redirectTarget = false;
+            } else if (!(words.isEmpty() && isAssignment(word.toString()))) {
+                words.add(word.toString());
+            }
+            word.setLength(0);
+            inWord = false;
+        }
+
+        private void endCommand() {
+            endWord();
+            redirectTarget = false;
+            if (!words.isEmpty()) {
+                commands.add(new SimpleCommand(words));
+                words.clear();
+            }
+        }
+
+        static boolean isAssignment(String word) {
+            return word.matches("[A-Za-z_][A-Za-z0-9_]*=.*");
+        }
+    }
+}
