@@ -10,6 +10,7 @@ import dev.agentguard.api.v1alpha1.AgentSelector;
 import dev.agentguard.api.v1alpha1.ApprovalSettings;
 import dev.agentguard.api.v1alpha1.ApiRule;
 import dev.agentguard.api.v1alpha1.ClusterAgentPolicy;
+import dev.agentguard.api.v1alpha1.ExecRule;
 import dev.agentguard.api.v1alpha1.MaskingSettings;
 import dev.agentguard.api.v1alpha1.Mode;
 import dev.agentguard.api.v1alpha1.PolicySpec;
@@ -20,8 +21,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
  * policies are caught; a policy that compiles is never half-applied.
  */
 public record CompiledPolicy(PolicyRef ref, Mode mode, AgentSelector agentSelector,
-        LabelSelector namespaceSelector, List<CompiledRule> rules, ApprovalSettings approval,
-        MaskingSettings masking) {
+        LabelSelector namespaceSelector, List<CompiledRule> rules, List<CompiledExecRule> execRules,
+        boolean refuseOpaqueScripts, ApprovalSettings approval, MaskingSettings masking) {
 
     public static CompiledPolicy compile(AgentPolicy policy) {
         PolicyRef ref = new PolicyRef("AgentPolicy", policy.getMetadata().getNamespace(),
@@ -65,8 +66,23 @@ public record CompiledPolicy(PolicyRef ref, Mode mode, AgentSelector agentSelect
                 }
             }
         }
+        List<CompiledExecRule> execRules = new ArrayList<>();
+        boolean refuseOpaque = false;
+        if (spec.getExec() != null) {
+            Set<String> execNames = new HashSet<>();
+            List<ExecRule> declaredExec = spec.getExec().rules();
+            for (int i = 0; i < declaredExec.size(); i++) {
+                CompiledExecRule rule = CompiledExecRule.compile(declaredExec.get(i), "spec.exec.rules[" + i + "]");
+                if (!execNames.add(rule.name())) {
+                    throw new PolicyCompileException("spec.exec.rules[" + i + "].name: duplicate rule name '"
+                            + rule.name() + "'");
+                }
+                execRules.add(rule);
+            }
+            refuseOpaque = Boolean.TRUE.equals(spec.getExec().refuseOpaqueScripts());
+        }
         return new CompiledPolicy(ref, spec.getMode(), selector, namespaceSelector, List.copyOf(rules),
-                spec.getApproval(), spec.getMasking());
+                List.copyOf(execRules), refuseOpaque, spec.getApproval(), spec.getMasking());
     }
 
     /** Whether this policy applies to the agent. */

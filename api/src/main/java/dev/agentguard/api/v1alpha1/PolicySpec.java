@@ -24,6 +24,9 @@ public class PolicySpec {
     @JsonPropertyDescription("API rules. Across all policies that select an agent, Deny wins over RequireApproval, which wins over Allow.")
     private List<ApiRule> rules;
 
+    @JsonPropertyDescription("Rules for commands run with kubectl exec and attach.")
+    private ExecSettings exec;
+
     @JsonPropertyDescription("How RequireApproval rules are decided.")
     private ApprovalSettings approval;
 
@@ -52,6 +55,14 @@ public class PolicySpec {
 
     public void setRules(List<ApiRule> rules) {
         this.rules = rules;
+    }
+
+    public ExecSettings getExec() {
+        return exec;
+    }
+
+    public void setExec(ExecSettings exec) {
+        this.exec = exec;
     }
 
     public ApprovalSettings getApproval() {
