@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The few query parameters that change what a request means to authorization. */
-final class Query {
+/** Query parameters, decoded as the API server decodes them. */
+public final class Query {
 
     private Query() {
     }
 
-    static Map<String, List<String>> parse(String rawQuery) {
+    /** Every parameter with its values in order; throws {@link MalformedRequestException} on bad encoding. */
+    public static Map<String, List<String>> parse(String rawQuery) {
         Map<String, List<String>> result = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return result;

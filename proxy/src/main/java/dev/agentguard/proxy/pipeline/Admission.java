@@ -6,7 +6,11 @@ import dev.agentguard.api.request.RequestAttributes;
 import dev.agentguard.proxy.identity.PodIdentity;
 import dev.agentguard.proxy.masking.MaskingPlan;
 
-/** One request after the proxy's checks: who asked, what for, what policy says, and what to mask. */
+/**
+ * One request after the proxy's checks: who asked, what for, what policy says, and what to mask.
+ *
+ * @param command for an exec refused by an exec rule: the command that decided it, else null
+ */
 record Admission(PodIdentity pod, AgentIdentity agent, RequestAttributes attributes, Decision decision,
-        MaskingPlan masking) {
+        MaskingPlan masking, String command) {
 }

@@ -30,6 +30,10 @@ final class Denials {
         return message.toString();
     }
 
+    static String forbiddenCommand(RequestAttributes request, Decision.Match match, String command) {
+        return forbidden(request, match).replace(" denies " + request.verb(), " denies command \"" + command + "\"");
+    }
+
     static String notApproved(RequestAttributes request, Decision.Match match, String explanation) {
         String held = forbidden(request, match).replace(" denies ", " requires approval for ");
         int reason = match.reason().isEmpty() ? -1 : held.lastIndexOf(": " + match.reason());

@@ -16,7 +16,11 @@ import dev.agentguard.api.policy.Decision;
 import dev.agentguard.api.policy.PolicyEngine;
 import dev.agentguard.api.request.MalformedRequestException;
 import dev.agentguard.api.request.RequestAttributes;
+import dev.agentguard.api.request.Query;
 import dev.agentguard.api.request.RequestParser;
+import dev.agentguard.api.exec.ExecRequest;
+import dev.agentguard.api.policy.ExecPolicy;
+import dev.agentguard.api.v1alpha1.Action;
 import dev.agentguard.api.v1alpha1.ApprovalSettings;
 import dev.agentguard.proxy.approval.ApprovalGate;
 import dev.agentguard.proxy.audit.AuditRecord;
@@ -111,8 +115,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             Decision decision = admission.decision();
             switch (decision.action()) {
                 case Allow -> forward(in, admission, token, record);
-                case Deny -> forbid(in, admission, Denials.forbidden(admission.attributes(),
-                        decision.match().orElseThrow()));
+                case Deny -> forbid(in, admission, admission.command() == null
+                        ? Denials.forbidden(admission.attributes(), decision.match().orElseThrow())
+                        : Denials.forbiddenCommand(admission.attributes(), decision.match().orElseThrow(),
+                                admission.command()));
                 case RequireApproval -> holdForApproval(in, admission, token, record);
             }
         });
@@ -202,8 +208,21 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         List<CompiledPolicy> inForce = policies.current();
         List<CompiledPolicy> selecting = inForce.stream().filter(p -> p.selects(agent)).toList();
         Decision decision = PolicyEngine.decide(attributes, agent, inForce);
+        if (ExecRequest.isExec(attributes) && decision.action() == Action.Allow) {
+            // The command is checked before anything connects upstream: a refused command never starts.
+            List<String> command = ExecRequest.command(Query.parse(in.query()));
+            ExecPolicy.ExecDecision exec = ExecPolicy.decide(command, agent, inForce);
+            if (exec.decision().action() != Action.Allow || exec.decision().wouldHave().isPresent()) {
+                decision = exec.decision();
+            }
+            if (exec.decision().action() != Action.Allow) {
+                record.decided(attributes, decision);
+                String refused = exec.command().map(c -> String.join(" ", c.argv())).orElse(String.join(" ", command));
+                return new Admission(pod, agent, attributes, decision, MaskingPlan.NONE, refused);
+            }
+        }
         record.decided(attributes, decision);
-        return new Admission(pod, agent, attributes, decision, MaskingPlan.forRequest(attributes, selecting));
+        return new Admission(pod, agent, attributes, decision, MaskingPlan.forRequest(attributes, selecting), null);
     }
 
     private static void forbid(HttpServerRequest in, Admission admission, String message) {

@@ -189,6 +189,26 @@ class ProxyIT {
     }
 
     @Test
+    void aRefusedCommandIsStoppedBeforeAnythingConnectsUpstream() {
+        ok(cluster.kubectl(null, "apply", "-f",
+                dev.agentguard.testing.kube.RepoFiles.find("examples/policies/exfiltration.yaml").toString()));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> asAgent("exec", "agent", "-n", NS, "--", "sh", "-c",
+                    "echo ok; pg_dump db").stderr().contains("rule no-database-dumps"));
+            KubectlResult refused = asAgent("exec", "agent", "-n", NS, "--", "sh", "-c", "echo ok; pg_dump db");
+            assertThat(refused.exitCode()).isNotZero();
+            assertThat(refused.stderr()).contains("pods/exec \"agent\" is forbidden: agentguard"
+                    + " ClusterAgentPolicy/exfiltration rule no-database-dumps denies command \"pg_dump db\"");
+
+            // An allowed command passes agentguard; only the missing kubelet of the test cluster stops it.
+            KubectlResult allowed = asAgent("exec", "agent", "-n", NS, "--", "ls");
+            assertThat(allowed.stderr()).doesNotContain("agentguard");
+        } finally {
+            ok(cluster.kubectl(null, "delete", "clusteragentpolicy", "exfiltration"));
+        }
+    }
+
+    @Test
     void anAuditPolicyLetsTheRequestThroughAndRecordsWhatWouldHaveHappened() throws Exception {
         apply("""
                 apiVersion: agentguard.dev/v1alpha1
