@@ -30,7 +30,7 @@ want="kubernetes=$k8s_version etcd=$etcd_version kwok=$kwok_version"
 binaries="etcd kube-apiserver kube-controller-manager kubectl kwok"
 
 cached() {
-  [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] || return 1
+  [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -f "$dir/kwok-stages.yaml" ]] || return 1
   for b in $binaries; do [[ -x "$dir/$b" ]] || return 1; done
 }
 
@@ -70,7 +70,14 @@ build "$mods/kubernetes" kube-controller-manager k8s.io/kubernetes/cmd/kube-cont
 build "$mods/kubernetes" kubectl k8s.io/kubernetes/cmd/kubectl "$kver"
 build "$mods/kwok" kwok sigs.k8s.io/kwok/cmd/kwok
 
-for b in $binaries; do mv -f "$tmp/$b" "$dir/$b"; done
+# kwok's default node and pod lifecycle stages ship in its module, not its binary.
+kwok_dir=$(cd "$mods/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml pod/fast/pod-ready.yaml \
+         pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+  echo "---"; cat "$kwok_dir/kustomize/stage/$f"
+done > "$tmp/kwok-stages.yaml"
+
+for b in $binaries kwok-stages.yaml; do mv -f "$tmp/$b" "$dir/$b"; done
 echo "$want" > "$stamp"
 echo "cold build of kube binaries took $(( $(date +%s) - start ))s" >&2
 echo "$dir"

@@ -159,6 +159,16 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     private void forward(HttpServerRequest in, Admission admission, String token, AuditRecord record) {
+        String upgrade = in.getHeader(HttpHeaders.UPGRADE);
+        if (upgrade != null && upgrade.toUpperCase().startsWith("SPDY")) {
+            // Decided after policy, so a refused command still reads as refused when kubectl falls back
+            // to SPDY. SPDY streams are not relayed: kubectl 1.30+ speaks WebSockets.
+            in.resume();
+            StatusResponses.send(in.response(), 400, "BadRequest", "agentguard relays exec, attach and"
+                    + " port-forward over WebSockets only (v5.channel.k8s.io); SPDY is not supported."
+                    + " Use kubectl 1.30 or newer, or a client that speaks WebSockets");
+            return;
+        }
         MaskingPlan plan = admission.masking();
         if (!plan.masksAnything()) {
             relay.relay(in, headers -> headers.set(HttpHeaders.AUTHORIZATION, BEARER + token));

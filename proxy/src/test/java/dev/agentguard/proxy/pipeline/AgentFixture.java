@@ -39,9 +39,10 @@ final class AgentFixture implements AutoCloseable {
         admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
                 .withName("agent").endMetadata().build()).serverSideApply();
         admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata().withName("agent")
-                .endMetadata().addNewRule().withApiGroups("").withResources("pods", "secrets", "configmaps")
+                .endMetadata().addNewRule().withApiGroups("").withResources("pods", "pods/log", "pods/exec", "secrets",
+                        "configmaps")
                 .withVerbs("get", "list", "watch").endRule()
-                .addNewRule().withApiGroups("").withResources("serviceaccounts/token", "pods/portforward", "configmaps")
+                .addNewRule().withApiGroups("").withResources("serviceaccounts/token", "pods/portforward", "pods/exec", "configmaps")
                 .withVerbs("create").endRule().build()).serverSideApply();
         admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
                 .withName("agent").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "agent")

@@ -191,6 +191,27 @@ class MaskingIT {
                 .contains("\"mode\": \"prod\"");
     }
 
+    @Test
+    void podLogsAreMaskedLineByLine() throws Exception {
+        var target = cluster.admin().pods().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("logger").endMetadata().withNewSpec()
+                .withNodeName(KubeApiServer.KWOK_NODE).withAutomountServiceAccountToken(false)
+                .addNewContainer().withName(KubeApiServer.KWOK_LOG_CONTAINER).withImage("registry.invalid/app:1")
+                .endContainer().endSpec().build()).create();
+        cluster.admin().pods().resource(target).waitUntilCondition(
+                p -> p != null && "Running".equals(p.getStatus().getPhase()), 30, java.util.concurrent.TimeUnit.SECONDS);
+        Files.writeString(cluster.podLogFile(), String.join("", List.of(
+                "2026-01-01T00:00:00.000000000Z stdout F starting\n",
+                "2026-01-01T00:00:01.000000000Z stdout F using AKIAIOSFODNN7EXAMPLE\n",
+                "2026-01-01T00:00:02.000000000Z stdout F db postgres://app:hunter2@db/prod\n",
+                "2026-01-01T00:00:03.000000000Z stdout F done\n")));
+
+        String logs = ok(asAgent("logs", "logger", "-n", NS)).stdout();
+
+        assertThat(logs).isEqualTo("starting\nusing [agentguard:masked]\n"
+                + "db postgres://app:[agentguard:masked]@db/prod\ndone\n");
+    }
+
     private HttpResponse<String> throughShim(String path, String accept) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);

@@ -189,22 +189,54 @@ class ProxyIT {
     }
 
     @Test
-    void aRefusedCommandIsStoppedBeforeAnythingConnectsUpstream() {
+    void aRefusedCommandIsStoppedBeforeAnythingConnectsUpstream() throws Exception {
         ok(cluster.kubectl(null, "apply", "-f",
                 dev.agentguard.testing.kube.RepoFiles.find("examples/policies/exfiltration.yaml").toString()));
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> asAgent("exec", "agent", "-n", NS, "--", "sh", "-c",
-                    "echo ok; pg_dump db").stderr().contains("rule no-database-dumps"));
-            KubectlResult refused = asAgent("exec", "agent", "-n", NS, "--", "sh", "-c", "echo ok; pg_dump db");
+            // Probe with a plain GET of the exec URL: refused by the proxy once the policy is in force,
+            // refused fast by the API server (no upgrade) before that; never a real exec.
+            await().atMost(Duration.ofSeconds(30)).until(() -> asAgent("get", "--raw", "/api/v1/namespaces/" + NS
+                    + "/pods/agent/exec?command=pg_dump").stderr().contains("rule no-database-dumps"));
+            KubectlResult refused = asAgent("exec", "agent", "-n", NS, "--request-timeout=20s", "--", "sh", "-c",
+                    "echo ok; pg_dump db");
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.stderr()).contains("pods/exec \"agent\" is forbidden: agentguard"
                     + " ClusterAgentPolicy/exfiltration rule no-database-dumps denies command \"pg_dump db\"");
 
-            // An allowed command passes agentguard; only the missing kubelet of the test cluster stops it.
-            KubectlResult allowed = asAgent("exec", "agent", "-n", NS, "--", "ls");
-            assertThat(allowed.stderr()).doesNotContain("agentguard");
+            // A pod on the kwok node, whose exec would run the command for real.
+            Pod target = fixture.pod("target", KubeApiServer.KWOK_NODE);
+            admin.pods().resource(target).waitUntilCondition(p -> p != null
+                    && "Running".equals(p.getStatus().getPhase()), 30, java.util.concurrent.TimeUnit.SECONDS);
+            Path marker = java.nio.file.Files.createTempDirectory("exec").resolve("ran");
+            Path never = marker.resolveSibling("never");
+            KubectlResult blocked = asAgent("exec", "target", "-n", NS, "--request-timeout=20s", "--", "sh", "-c",
+                    "touch " + never + "; pg_dump db");
+            assertThat(blocked.stderr()).contains("rule no-database-dumps");
+            assertThat(never).as("a refused script never starts").doesNotExist();
         } finally {
             ok(cluster.kubectl(null, "delete", "clusteragentpolicy", "exfiltration"));
+        }
+    }
+
+    @Test
+    void spdyUpgradesAreRefusedWithAHintToUseWebSockets() throws Exception {
+        String token = fixture.boundToken(admin.pods().inNamespace(NS).withName("agent").get());
+        String request = "POST /api/v1/namespaces/" + NS + "/pods/agent/exec?command=ls HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\nConnection: Upgrade\r\n"
+                + "Upgrade: SPDY/3.1\r\nContent-Length: 0\r\n\r\n";
+        // The JDK's HTTP client refuses to send Upgrade headers: speak HTTP/1.1 on a TLS socket.
+        try (var socket = tlsTrustingProxy().getSocketFactory().createSocket("127.0.0.1", ProxyTestResource.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            // The connection stays open (keep-alive): read up to the end of the Status body.
+            StringBuilder response = new StringBuilder();
+            var in = socket.getInputStream();
+            int c;
+            while (!response.toString().endsWith("\"code\":400}") && (c = in.read()) >= 0) {
+                response.append((char) c);
+            }
+            assertThat(response.toString()).startsWith("HTTP/1.1 400").contains("WebSocket");
         }
     }
 
@@ -302,6 +334,14 @@ class ProxyIT {
 
     /** Straight to the proxy, as a shim would, with the given bearer token. */
     private HttpResponse<String> direct(String token) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tlsTrustingProxy()).build();
+        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + ProxyTestResource.port
+                        + "/api/v1/namespaces/" + NS + "/pods")).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static SSLContext tlsTrustingProxy() throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (var in = java.nio.file.Files.newInputStream(ProxyTestResource.caFile)) {
@@ -311,10 +351,7 @@ class ProxyIT {
         factory.init(trust);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, factory.getTrustManagers(), null);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
-        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + ProxyTestResource.port
-                        + "/api/v1/namespaces/" + NS + "/pods")).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return tls;
     }
 
     private void apply(String yaml) {

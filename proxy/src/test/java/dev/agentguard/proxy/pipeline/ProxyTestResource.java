@@ -44,6 +44,11 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         String token = cluster.tokenFor("agentguard-system", "agentguard-proxy");
+        // The agent pods' nodes exist (nobody runs them), so pod garbage collection leaves the pods alone.
+        for (String node : new String[] {NODE, "node-b"}) {
+            admin.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+                    .withName(node).endMetadata().build()).serverSideApply();
+        }
 
         TestTls tls = TestTls.issue("agentguard-proxy");
         caFile = tls.caCertificate();

@@ -50,6 +50,11 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
     /** Issuer and audience of service-account tokens, as in a default cluster. */
     public static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
 
+    /** The simulated node (kwok): pods scheduled to it run, and exec runs their command locally. */
+    public static final String KWOK_NODE = "kwok-node";
+    /** Container name whose logs kwok serves from {@link #podLogFile()}. */
+    public static final String KWOK_LOG_CONTAINER = "app";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final String SERVICE_CIDR = "10.96.0.0/16";
     private static final Duration CERT_VALIDITY = Duration.ofDays(2);
@@ -198,6 +203,69 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         // Ready once its ServiceAccount controller has done its first pass.
         controllerManager.awaitReady(() -> admin.serviceAccounts().inNamespace("default")
                 .withName("default").get() != null, START_TIMEOUT);
+
+        startKwok();
+    }
+
+    /**
+     * kwok plays the kubelet of one node: it marks the node Ready, runs its pods,
+     * runs exec commands as local processes and serves logs from a file. The API
+     * server reaches it over TLS on 127.0.0.1, as it would a kubelet.
+     */
+    private void startKwok() {
+        int kubeletPort = freePort();
+        IssuedCertificate kubeletCert = pki.issueServer(KWOK_NODE, List.of("localhost"), List.of("127.0.0.1"),
+                CERT_VALIDITY);
+        Path certFile = write("kwok.crt", kubeletCert.certificatePem());
+        Path keyFile = write("kwok.key", kubeletCert.privateKeyPem());
+        Path logFile = write("pod.log", "");
+        String config;
+        try {
+            config = """
+                    apiVersion: kwok.x-k8s.io/v1alpha1
+                    kind: ClusterExec
+                    metadata: {name: local}
+                    spec:
+                      execs:
+                      - local: {}
+                    ---
+                    apiVersion: kwok.x-k8s.io/v1alpha1
+                    kind: ClusterLogs
+                    metadata: {name: app}
+                    spec:
+                      logs:
+                      - containers: [%s]
+                        logsFile: %s
+                        follow: true
+                    """.formatted(KWOK_LOG_CONTAINER, logFile)
+                    + Files.readString(binaries.directory().resolve("kwok-stages.yaml"));
+        } catch (IOException e) {
+            throw new KubeStartException("cannot read kwok's stages: " + e.getMessage(), e);
+        }
+        Path configFile = write("kwok.yaml", config);
+        launch("kwok", List.of(binaries.kwok().toString(),
+                "--kubeconfig=" + adminKubeconfig,
+                "--config=" + configFile,
+                "--manage-nodes-with-label-selector=type=kwok",
+                "--server-address=127.0.0.1:" + kubeletPort,
+                "--tls-cert-file=" + certFile,
+                "--tls-private-key-file=" + keyFile,
+                "--node-ip=127.0.0.1",
+                "--node-port=" + kubeletPort));
+        admin.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+                .withName(KWOK_NODE).addToLabels("type", "kwok").addToLabels("kubernetes.io/hostname", KWOK_NODE)
+                .addToAnnotations("kwok.x-k8s.io/node", "fake").endMetadata().build()).serverSideApply();
+        processes.get(processes.size() - 1).awaitReady(() -> {
+            var node = admin.nodes().withName(KWOK_NODE).get();
+            return node != null && node.getStatus() != null && node.getStatus().getConditions() != null
+                    && node.getStatus().getConditions().stream()
+                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        }, START_TIMEOUT);
+    }
+
+    /** The CRI-format log file kwok serves as the logs of every {@value #KWOK_LOG_CONTAINER} container. */
+    public Path podLogFile() {
+        return workDir.resolve("pod.log");
     }
 
     private ManagedProcess launch(String name, List<String> command) {
