@@ -83,10 +83,6 @@ public class ShimServer {
         return ready;
     }
 
-    public int port() {
-        return server.actualPort();
-    }
-
     private HttpClientOptions upstreamOptions() {
         HttpClientOptions options = UpstreamOptions.forUrl(config.shim().upstream(),
                 config.shim().upstreamMaxConnections(), "agentguard.shim.upstream");

@@ -1,6 +1,8 @@
 package dev.agentguard.proxy.metrics;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,6 +19,8 @@ public class ProxyMetrics {
 
     private final MeterRegistry registry;
     private final Counter maskedValues;
+    // Per-request path: build each timer once per decision, not on every request.
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
     public ProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,8 +32,9 @@ public class ProxyMetrics {
     public void request(String decision, int code, Duration latency) {
         String codeClass = (code / 100) + "xx";
         registry.counter("agentguard.proxy.requests", "decision", decision, "code", codeClass).increment();
-        Timer.builder("agentguard.proxy.request.duration").description("Time from request to response end")
-                .tag("decision", decision).publishPercentileHistogram().register(registry).record(latency);
+        durations.computeIfAbsent(decision, d -> Timer.builder("agentguard.proxy.request.duration")
+                .description("Time from request to response end").tag("decision", d)
+                .publishPercentileHistogram().register(registry)).record(latency);
     }
 
     public void masked(int values) {

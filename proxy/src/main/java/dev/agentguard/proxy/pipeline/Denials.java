@@ -14,29 +14,32 @@ final class Denials {
     }
 
     static String forbidden(RequestAttributes request, Decision.Match match) {
-        StringBuilder message = new StringBuilder();
-        message.append(request.resourceWithSubresource());
+        return message(request, match, "denies " + request.verb()) + reason(match);
+    }
+
+    static String forbiddenCommand(RequestAttributes request, Decision.Match match, String command) {
+        return message(request, match, "denies command \"" + command + "\"") + reason(match);
+    }
+
+    static String notApproved(RequestAttributes request, Decision.Match match, String explanation) {
+        return message(request, match, "requires approval for " + request.verb()) + "; " + explanation;
+    }
+
+    /** {@code <resource> "<name>" is forbidden: agentguard <policy> rule <rule> <what> in namespace "<ns>"}. */
+    private static String message(RequestAttributes request, Decision.Match match, String what) {
+        StringBuilder message = new StringBuilder(request.resourceWithSubresource());
         if (!request.name().isEmpty()) {
             message.append(" \"").append(request.name()).append('"');
         }
         message.append(" is forbidden: agentguard ").append(match.policy()).append(" rule ").append(match.rule())
-                .append(" denies ").append(request.verb());
+                .append(' ').append(what);
         if (!request.namespace().isEmpty()) {
             message.append(" in namespace \"").append(request.namespace()).append('"');
-        }
-        if (!match.reason().isEmpty()) {
-            message.append(": ").append(match.reason());
         }
         return message.toString();
     }
 
-    static String forbiddenCommand(RequestAttributes request, Decision.Match match, String command) {
-        return forbidden(request, match).replace(" denies " + request.verb(), " denies command \"" + command + "\"");
-    }
-
-    static String notApproved(RequestAttributes request, Decision.Match match, String explanation) {
-        String held = forbidden(request, match).replace(" denies ", " requires approval for ");
-        int reason = match.reason().isEmpty() ? -1 : held.lastIndexOf(": " + match.reason());
-        return (reason < 0 ? held : held.substring(0, reason)) + "; " + explanation;
+    private static String reason(Decision.Match match) {
+        return match.reason().isEmpty() ? "" : ": " + match.reason();
     }
 }
