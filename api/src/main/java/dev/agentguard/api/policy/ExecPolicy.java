@@ -2,6 +2,7 @@ package dev.agentguard.api.policy;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.agentguard.api.exec.ShellScript;
 import dev.agentguard.api.exec.ShellSyntaxException;
@@ -28,10 +29,25 @@ public final class ExecPolicy {
     }
 
     public static ExecDecision decide(List<String> argv, AgentIdentity agent, List<CompiledPolicy> policies) {
+        return decideParsed(() -> ShellScript.ofArgv(argv), agent, policies);
+    }
+
+    /**
+     * The same as {@link #decide} for a script's text rather than an argv: a line
+     * typed into a shell or read from its stdin. Every simple command in it is
+     * checked; text a shell would not run (an unterminated quote, {@code $(} or
+     * backtick) is refused by a built-in rule.
+     */
+    public static ExecDecision decideScript(String script, AgentIdentity agent, List<CompiledPolicy> policies) {
+        return decideParsed(() -> ShellScript.parse(script), agent, policies);
+    }
+
+    private static ExecDecision decideParsed(Supplier<ShellScript> parse, AgentIdentity agent,
+            List<CompiledPolicy> policies) {
         List<CompiledPolicy> selecting = policies.stream().filter(p -> p.selects(agent)).toList();
         ShellScript script;
         try {
-            script = ShellScript.ofArgv(argv);
+            script = parse.get();
         } catch (ShellSyntaxException e) {
             // What no shell would run is refused rather than guessed at.
             return new ExecDecision(new Decision(Action.Deny, Optional.of(new Decision.Match(PolicyRef.BUILT_IN,
