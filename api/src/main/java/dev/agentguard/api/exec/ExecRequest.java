@@ -19,6 +19,22 @@ public final class ExecRequest {
                 && "exec".equals(request.subresource());
     }
 
+    public static boolean isAttach(RequestAttributes request) {
+        return request.resourceRequest() && request.apiGroup().isEmpty() && "pods".equals(request.resource())
+                && "attach".equals(request.subresource());
+    }
+
+    /** An interactive stream into a container: exec or attach. */
+    public static boolean isSession(RequestAttributes request) {
+        return isExec(request) || isAttach(request);
+    }
+
+    /** A boolean query flag as kube-apiserver reads it ({@code tty=true}, {@code tty=1}). */
+    public static boolean flag(Map<String, List<String>> query, String name) {
+        List<String> values = query.getOrDefault(name, List.of());
+        return !values.isEmpty() && (values.get(0).equalsIgnoreCase("true") || values.get(0).equals("1"));
+    }
+
     public static List<String> command(Map<String, List<String>> query) {
         return List.copyOf(query.getOrDefault("command", List.of()));
     }

@@ -72,6 +72,34 @@ public final class ShellScript {
         return new ShellScript(expanded, opaque);
     }
 
+    /**
+     * Whether the command is a shell that reads its commands from stdin
+     * ({@code sh}, {@code bash -s}, {@code sh -i}): no {@code -c} script and no script file.
+     * Such stdin is checked line by line; other programs' stdin is data.
+     */
+    public static boolean readsCommandsFromStdin(List<String> argv) {
+        if (argv.isEmpty() || !SHELLS.contains(new SimpleCommand(argv).program())) {
+            return false;
+        }
+        List<String> args = argv.subList(1, argv.size());
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("-s")) {
+                return true; // the rest are positional parameters
+            }
+            if (arg.equals("--")) {
+                return i == args.size() - 1;
+            }
+            if (!arg.startsWith("-") && !arg.startsWith("+")) {
+                return false; // a script file
+            }
+            if (arg.matches("-[a-zA-Z]*c[a-zA-Z]*")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Every simple command, including those inside substitutions and wrappers, in order. */
     public List<SimpleCommand> commands() {
         return commands;

@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
  */
 public record CompiledPolicy(PolicyRef ref, Mode mode, AgentSelector agentSelector,
         LabelSelector namespaceSelector, List<CompiledRule> rules, List<CompiledExecRule> execRules,
-        boolean refuseOpaqueScripts, ApprovalSettings approval, MaskingSettings masking) {
+        boolean refuseOpaqueScripts, Long outputBudgetBytes, ApprovalSettings approval, MaskingSettings masking) {
 
     public static CompiledPolicy compile(AgentPolicy policy) {
         PolicyRef ref = new PolicyRef("AgentPolicy", policy.getMetadata().getNamespace(),
@@ -68,6 +68,7 @@ public record CompiledPolicy(PolicyRef ref, Mode mode, AgentSelector agentSelect
         }
         List<CompiledExecRule> execRules = new ArrayList<>();
         boolean refuseOpaque = false;
+        Long outputBudget = null;
         if (spec.getExec() != null) {
             Set<String> execNames = new HashSet<>();
             List<ExecRule> declaredExec = spec.getExec().rules();
@@ -80,9 +81,14 @@ public record CompiledPolicy(PolicyRef ref, Mode mode, AgentSelector agentSelect
                 execRules.add(rule);
             }
             refuseOpaque = Boolean.TRUE.equals(spec.getExec().refuseOpaqueScripts());
+            outputBudget = spec.getExec().outputBudgetBytes();
+            if (outputBudget != null && outputBudget < 0) {
+                throw new PolicyCompileException("spec.exec.outputBudgetBytes: must not be negative, got "
+                        + outputBudget);
+            }
         }
         return new CompiledPolicy(ref, spec.getMode(), selector, namespaceSelector, List.copyOf(rules),
-                List.copyOf(execRules), refuseOpaque, spec.getApproval(), spec.getMasking());
+                List.copyOf(execRules), refuseOpaque, outputBudget, spec.getApproval(), spec.getMasking());
     }
 
     /** Whether this policy applies to the agent. */

@@ -9,6 +9,7 @@ public record AgentSessionStatus(
         @JsonPropertyDescription("Running, Completed, or Terminated (cut short by policy, budget or error).") String phase,
         @JsonPropertyDescription("When the session ended (RFC 3339).") String endedAt,
         @JsonPropertyDescription("Session length in seconds.") Long durationSeconds,
+        @JsonPropertyDescription("Exit code of the command, when the container reported one.") Integer exitCode,
         @JsonPropertyDescription("Bytes from the agent (stdin).") Long bytesIn,
         @JsonPropertyDescription("Bytes to the agent (stdout, stderr).") Long bytesOut,
         @JsonPropertyDescription("Commands refused during the session.") List<String> blockedCommands,
