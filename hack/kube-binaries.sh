@@ -23,20 +23,28 @@ kwok_version=$(mod_version "$mods/kwok" sigs.k8s.io/kwok)
 arch=$(go env GOARCH)
 
 root=${KUBE_BIN_ROOT:-$HOME/.kubeapitest}
-# The key carries every pinned version, so bumping one rebuilds.
+# The keys carry every pinned version (and kwok's local patches), so bumping one
+# rebuilds what it covers: kwok has its own key, being quick to rebuild.
 dir="$root/k8s/${k8s_version#v}-linux-$arch"
 stamp="$dir/.agentguard-versions"
-want="kubernetes=$k8s_version etcd=$etcd_version kwok=$kwok_version"
-binaries="etcd kube-apiserver kube-controller-manager kubectl kwok"
+want="kubernetes=$k8s_version etcd=$etcd_version"
+kwok_patches=$(ls "$mods"/kwok/*.patch 2>/dev/null | sort)
+kwok_stamp="$dir/.agentguard-kwok"
+kwok_want="kwok=$kwok_version patches=$(cat $kwok_patches /dev/null | sha256sum | cut -c1-16)"
+binaries="etcd kube-apiserver kube-controller-manager kubectl"
 
-cached() {
-  [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -f "$dir/kwok-stages.yaml" ]] || return 1
+control_plane_cached() {
+  [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] || return 1
   for b in $binaries; do [[ -x "$dir/$b" ]] || return 1; done
 }
+kwok_cached() {
+  [[ -f "$kwok_stamp" && "$(cat "$kwok_stamp")" == "$kwok_want" && -x "$dir/kwok" && -f "$dir/kwok-stages.yaml" ]]
+}
+cached() { control_plane_cached && kwok_cached; }
 
 if [[ "${1:-}" == "--check" ]]; then
   cached && echo "$dir" && exit 0
-  echo "kube binaries missing or stale in $dir (want $want)" >&2
+  echo "kube binaries missing or stale in $dir (want $want $kwok_want)" >&2
   exit 1
 fi
 
@@ -45,7 +53,6 @@ if cached; then
   exit 0
 fi
 
-echo "building $want into $dir (cold build; takes a while on 2 cores)" >&2
 start=$(date +%s)
 mkdir -p "$dir"
 tmp=$(mktemp -d "$dir/.build.XXXXXX")
@@ -64,20 +71,35 @@ build() { # <module dir> <output> <package> [extra ldflags]
   echo "  built $2 in $(( $(date +%s) - t0 ))s" >&2
 }
 
-build "$mods/etcd" etcd ./cmd/etcd
-build "$mods/kubernetes" kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "$kver"
-build "$mods/kubernetes" kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager "$kver"
-build "$mods/kubernetes" kubectl k8s.io/kubernetes/cmd/kubectl "$kver"
-build "$mods/kwok" kwok sigs.k8s.io/kwok/cmd/kwok
+if ! control_plane_cached; then
+  echo "building $want into $dir (cold build; takes a while on 2 cores)" >&2
+  build "$mods/etcd" etcd ./cmd/etcd
+  build "$mods/kubernetes" kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "$kver"
+  build "$mods/kubernetes" kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager "$kver"
+  build "$mods/kubernetes" kubectl k8s.io/kubernetes/cmd/kubectl "$kver"
+  for b in $binaries; do mv -f "$tmp/$b" "$dir/$b"; done
+  echo "$want" > "$stamp"
+fi
 
-# kwok's default node and pod lifecycle stages ship in its module, not its binary.
-kwok_dir=$(cd "$mods/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
-for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml pod/fast/pod-ready.yaml \
-         pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
-  echo "---"; cat "$kwok_dir/kustomize/stage/$f"
-done > "$tmp/kwok-stages.yaml"
+if ! kwok_cached; then
+  echo "building $kwok_want into $dir" >&2
+  # kwok is built from a copy of its module with the patches in hack/kube-binaries/kwok
+  # applied (each says why), through a replace directive in a copy of our go.mod.
+  kwok_dir=$(cd "$mods/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  cp -r "$kwok_dir" "$tmp/kwok-src" && chmod -R u+w "$tmp/kwok-src"
+  for p in $kwok_patches; do patch -s -p1 -d "$tmp/kwok-src" < "$p"; done
+  mkdir "$tmp/kwok-mod" && cp "$mods/kwok/go.mod" "$mods/kwok/go.sum" "$tmp/kwok-mod/"
+  (cd "$tmp/kwok-mod" && go mod edit -replace "sigs.k8s.io/kwok=$tmp/kwok-src")
+  build "$tmp/kwok-mod" kwok sigs.k8s.io/kwok/cmd/kwok
 
-for b in $binaries kwok-stages.yaml; do mv -f "$tmp/$b" "$dir/$b"; done
-echo "$want" > "$stamp"
-echo "cold build of kube binaries took $(( $(date +%s) - start ))s" >&2
+  # kwok's default node and pod lifecycle stages ship in its module, not its binary.
+  for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml pod/fast/pod-ready.yaml \
+           pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    echo "---"; cat "$kwok_dir/kustomize/stage/$f"
+  done > "$tmp/kwok-stages.yaml"
+  mv -f "$tmp/kwok" "$tmp/kwok-stages.yaml" "$dir/"
+  echo "$kwok_want" > "$kwok_stamp"
+fi
+
+echo "kube binaries ready in $(( $(date +%s) - start ))s" >&2
 echo "$dir"
