@@ -48,6 +48,28 @@ public interface ProxyConfig {
 
     Audit audit();
 
+    Recording recording();
+
+    /** Exec and attach session recordings. */
+    interface Recording {
+        /** One asciicast file per session and the node's chain.jsonl (a hostPath in the chart). */
+        @WithDefault("/var/lib/agentguard/recordings")
+        Path directory();
+    }
+
+    Exec exec();
+
+    /** Exec and attach sessions. */
+    interface Exec {
+        /**
+         * How long a partial output line (a prompt, a key's echo) is held for the
+         * rest of its line before it is masked and sent: secrets split across
+         * frames within this time are still found.
+         */
+        @WithDefault("10ms")
+        Duration partialLineDelay();
+    }
+
     /** The embedded audit sink; events are also on the "audit-events" messaging channel. */
     interface Audit {
         /** Write each event as a JSON line to standard output. */

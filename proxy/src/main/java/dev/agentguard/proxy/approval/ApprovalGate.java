@@ -2,6 +2,7 @@ package dev.agentguard.proxy.approval;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -86,11 +87,12 @@ public final class ApprovalGate implements AutoCloseable {
     }
 
     /**
+     * @param command  for exec, the command (shown to the approver, part of the grant); else empty
      * @param settings the matched policy's approval settings (defaults when null)
      */
     public Future<ApprovalOutcome> hold(AgentIdentity agent, String podUid, RequestAttributes request,
-            Decision.Match match, ApprovalSettings settings) {
-        String fingerprint = Fingerprint.of(agent, request);
+            List<String> command, Decision.Match match, ApprovalSettings settings) {
+        String fingerprint = Fingerprint.of(agent, request, command);
         if (grants.granted(fingerprint)) {
             return Future.succeededFuture(new ApprovalOutcome(true, "", "granted by an earlier approval"));
         }
@@ -101,13 +103,13 @@ public final class ApprovalGate implements AutoCloseable {
         Duration grantTtl = Duration.ofSeconds(settings == null || settings.grantTTLSeconds() == null
                 ? DEFAULT_GRANT_SECONDS : settings.grantTTLSeconds());
 
-        return vertx.executeBlocking(() -> create(agent, podUid, request, match, fingerprint, wait, grantTtl), false)
+        return vertx.executeBlocking(() -> create(agent, podUid, request, command, match, fingerprint, wait, grantTtl), false)
                 .compose(created -> await(created, wait))
                 .map(decided -> outcome(decided, fingerprint, grantTtl, wait));
     }
 
     private ApprovalRequest create(AgentIdentity agent, String podUid, RequestAttributes request,
-            Decision.Match match, String fingerprint, Duration wait, Duration grantTtl) {
+            List<String> command, Decision.Match match, String fingerprint, Duration wait, Duration grantTtl) {
         ApprovalRequest approval = new ApprovalRequest();
         approval.setMetadata(new ObjectMetaBuilder()
                 .withGenerateName(agent.serviceAccount() + "-")
@@ -119,7 +121,7 @@ public final class ApprovalGate implements AutoCloseable {
         approval.setSpec(new ApprovalRequestSpec(
                 new AgentRef(agent.namespace(), agent.serviceAccount(), agent.podName(), podUid, nodeName),
                 new RequestRef(request.verb(), request.apiGroup(), request.resource(), request.subresource(),
-                        request.namespace(), request.name(), request.path(), null),
+                        request.namespace(), request.name(), request.path(), command.isEmpty() ? null : command),
                 match.policy().toString(), match.rule(), match.reason(), fingerprint,
                 (int) wait.toSeconds(), (int) grantTtl.toSeconds()));
         ApprovalRequest created = client.resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)

@@ -24,7 +24,7 @@ import dev.agentguard.api.policy.ExecPolicy;
  * <p>The first refused line closes the checker: neither it nor anything after it is
  * forwarded, since what follows may depend on it. Not thread-safe.
  */
-public final class StdinScriptChecker {
+public final class StdinScriptChecker implements StdinInspector {
 
     private final Function<String, ExecPolicy.ExecDecision> decide;
     /** The line being gathered: held complete lines that continue, then the partial line. */
@@ -46,6 +46,7 @@ public final class StdinScriptChecker {
      * forward; a partial line waits for the rest. Once a line is blocked, the allowed
      * bytes before it are returned with it, and every later call forwards nothing.
      */
+    @Override
     public InputVerdict feed(byte[] chunk) {
         if (closed) {
             return InputVerdict.NOTHING;
@@ -87,6 +88,7 @@ public final class StdinScriptChecker {
     }
 
     /** Stdin ended: the pending line, which has no newline (or continues past the end), is checked as it is. */
+    @Override
     public InputVerdict end() {
         if (closed) {
             return InputVerdict.NOTHING;

@@ -65,7 +65,7 @@ import dev.agentguard.api.policy.ExecPolicy;
  * characters is refused as unparseable. A line of only blanks is not checked.
  * Uncertainty resets on each new line. Not thread-safe.
  */
-public final class TtyLineTracker {
+public final class TtyLineTracker implements StdinInspector {
 
     /** Sent instead of Enter for a refused line: the shell (or the pty's line discipline) discards the line. */
     public static final byte INTERRUPT = 0x03;
@@ -87,6 +87,7 @@ public final class TtyLineTracker {
      * line replaced by {@link #INTERRUPT}. Every line ended in the chunk is checked;
      * the first refused one is returned, all are kept in {@link #blockedSoFar()}.
      */
+    @Override
     public InputVerdict feed(byte[] keystrokes) {
         ByteArrayOutputStream forward = new ByteArrayOutputStream(keystrokes.length);
         BlockedLine first = null;
@@ -127,6 +128,12 @@ public final class TtyLineTracker {
             crRefused = refused != null;
         }
         return new InputVerdict(forward.toByteArray(), Optional.ofNullable(first));
+    }
+
+    /** The terminal closed: a line typed without Enter never ran, so nothing is left to check. */
+    @Override
+    public InputVerdict end() {
+        return InputVerdict.NOTHING;
     }
 
     /** Every line refused so far, in order. */

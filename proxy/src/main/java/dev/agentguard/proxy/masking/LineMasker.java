@@ -37,6 +37,11 @@ public final class LineMasker implements StreamMasker {
         return pending.size() == 0 ? new byte[0] : maskPending();
     }
 
+    /** Whether part of a line is held back, waiting for its end. */
+    public boolean holdsPartialLine() {
+        return pending.size() > 0;
+    }
+
     @Override
     public int masked() {
         return detectors.found();

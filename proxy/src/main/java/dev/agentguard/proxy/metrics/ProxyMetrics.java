@@ -40,4 +40,12 @@ public class ProxyMetrics {
     public void masked(int values) {
         maskedValues.increment(values);
     }
+
+    /** One finished exec or attach session. */
+    public void session(boolean terminated, long bytesOut, int blockedCommands) {
+        registry.counter("agentguard.proxy.sessions", "outcome", terminated ? "terminated" : "completed")
+                .increment();
+        registry.counter("agentguard.proxy.session.output.bytes").increment(bytesOut);
+        registry.counter("agentguard.proxy.session.blocked.commands").increment(blockedCommands);
+    }
 }

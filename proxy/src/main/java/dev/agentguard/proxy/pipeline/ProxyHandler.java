@@ -23,6 +23,8 @@ import dev.agentguard.api.policy.ExecPolicy;
 import dev.agentguard.api.v1alpha1.Action;
 import dev.agentguard.api.v1alpha1.ApprovalSettings;
 import dev.agentguard.proxy.approval.ApprovalGate;
+import dev.agentguard.proxy.exec.ExecRelay;
+import dev.agentguard.proxy.exec.SessionPlan;
 import dev.agentguard.proxy.audit.AuditRecord;
 import dev.agentguard.proxy.audit.AuditTrail;
 import dev.agentguard.proxy.metrics.ProxyMetrics;
@@ -73,9 +75,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     private final AuditTrail audit;
     private final ProxyMetrics metrics;
     private final ApprovalGate approvals;
+    private final ExecRelay execSessions;
 
     public ProxyHandler(Vertx vertx, Authenticator authenticator, AgentDirectory directory, PolicySource policies,
-            HttpClient upstream, ApprovalGate approvals, AuditTrail audit, ProxyMetrics metrics) {
+            HttpClient upstream, ExecRelay execSessions, ApprovalGate approvals, AuditTrail audit,
+            ProxyMetrics metrics) {
+        this.execSessions = execSessions;
         this.vertx = vertx;
         this.approvals = approvals;
         this.audit = audit;
@@ -128,7 +133,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         Decision.Match match = admission.decision().match().orElseThrow();
         ApprovalSettings settings = policies.current().stream().filter(p -> p.ref().equals(match.policy()))
                 .findFirst().map(CompiledPolicy::approval).orElse(null);
-        approvals.hold(admission.agent(), admission.pod().podUid(), admission.attributes(), match, settings)
+        List<String> command = admission.session() == null ? List.of() : admission.session().command();
+        approvals.hold(admission.agent(), admission.pod().podUid(), admission.attributes(), command, match, settings)
                 .onComplete(outcome -> {
                     if (outcome.succeeded() && outcome.result().approved()) {
                         forward(in, admission, token, record);
@@ -167,6 +173,15 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             StatusResponses.send(in.response(), 400, "BadRequest", "agentguard relays exec, attach and"
                     + " port-forward over WebSockets only (v5.channel.k8s.io); SPDY is not supported."
                     + " Use kubectl 1.30 or newer, or a client that speaks WebSockets");
+            return;
+        }
+        if (admission.session() != null && upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+            execSessions.serve(in, admission.session(), headers -> headers.set(HttpHeaders.AUTHORIZATION,
+                    BEARER + token), outcome -> {
+                        record.masked(outcome.masked());
+                        metrics.masked(outcome.masked());
+                        metrics.session(outcome.terminated(), outcome.bytesOut(), outcome.blockedCommands().size());
+                    });
             return;
         }
         MaskingPlan plan = admission.masking();
@@ -218,21 +233,23 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         List<CompiledPolicy> inForce = policies.current();
         List<CompiledPolicy> selecting = inForce.stream().filter(p -> p.selects(agent)).toList();
         Decision decision = PolicyEngine.decide(attributes, agent, inForce);
+        if (!ExecRequest.isSession(attributes)) {
+            record.decided(attributes, decision);
+            return new Admission(pod, agent, attributes, decision, MaskingPlan.forRequest(attributes, selecting),
+                    null, null);
+        }
+        SessionPlan session = SessionPlan.admit(attributes, Query.parse(in.query()), agent, pod.podUid(), inForce);
+        String refused = null;
         if (ExecRequest.isExec(attributes) && decision.action() == Action.Allow) {
             // The command is checked before anything connects upstream: a refused command never starts.
-            List<String> command = ExecRequest.command(Query.parse(in.query()));
-            ExecPolicy.ExecDecision exec = ExecPolicy.decide(command, agent, inForce);
+            ExecPolicy.ExecDecision exec = ExecPolicy.decide(session.command(), agent, inForce);
             if (exec.decision().action() != Action.Allow || exec.decision().wouldHave().isPresent()) {
                 decision = exec.decision();
             }
-            if (exec.decision().action() != Action.Allow) {
-                record.decided(attributes, decision);
-                String refused = exec.command().map(c -> String.join(" ", c.argv())).orElse(String.join(" ", command));
-                return new Admission(pod, agent, attributes, decision, MaskingPlan.NONE, refused);
-            }
+            refused = exec.command().map(c -> String.join(" ", c.argv())).orElse(String.join(" ", session.command()));
         }
         record.decided(attributes, decision);
-        return new Admission(pod, agent, attributes, decision, MaskingPlan.forRequest(attributes, selecting), null);
+        return new Admission(pod, agent, attributes, decision, MaskingPlan.NONE, refused, session);
     }
 
     private static void forbid(HttpServerRequest in, Admission admission, String message) {

@@ -12,6 +12,10 @@ import org.jboss.logging.Logger;
 import dev.agentguard.proxy.ProxyConfig;
 import dev.agentguard.proxy.approval.ApprovalGate;
 import dev.agentguard.proxy.audit.AuditTrail;
+import dev.agentguard.proxy.exec.AgentSessions;
+import dev.agentguard.proxy.exec.ChannelProtocol;
+import dev.agentguard.proxy.exec.ExecRelay;
+import dev.agentguard.proxy.recording.RecordingChain;
 import dev.agentguard.proxy.metrics.ProxyMetrics;
 import dev.agentguard.proxy.identity.AgentDirectory;
 import dev.agentguard.proxy.identity.Authenticator;
@@ -27,6 +31,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
@@ -44,6 +50,7 @@ public class ProxyServer {
     private ApprovalGate approvals;
     private HttpServer server;
     private HttpClient upstream;
+    private WebSocketClient sessionsUpstream;
 
     private final AuditTrail audit;
     private final ProxyMetrics metrics;
@@ -62,17 +69,31 @@ public class ProxyServer {
         policies.start();
         approvals = new ApprovalGate(vertx, client, config.nodeName(), config.approvalMaxWait(), Clock.systemUTC());
         approvals.start();
-        upstream = vertx.createHttpClient(upstreamOptions());
+        HttpClientOptions upstreamOptions = upstreamOptions();
+        upstream = vertx.createHttpClient(upstreamOptions);
+        sessionsUpstream = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setSsl(true)
+                .setVerifyHost(true)
+                .setDefaultHost(upstreamOptions.getDefaultHost())
+                .setDefaultPort(upstreamOptions.getDefaultPort())
+                .setTrustOptions(upstreamOptions.getTrustOptions())
+                .setMaxConnections(config.upstreamMaxConnections()));
         Clock clock = Clock.systemUTC();
+        // Fails start-up when the directory cannot be used: sessions are never relayed unrecorded.
+        RecordingChain chain = new RecordingChain(config.recording().directory());
+        ExecRelay execSessions = new ExecRelay(vertx, sessionsUpstream, config.recording().directory(), chain,
+                new AgentSessions(client, config.nodeName()), config.nodeName(), config.exec().partialLineDelay(),
+                clock);
         ProxyHandler handler = new ProxyHandler(vertx,
                 new Authenticator(client, config.nodeName(), config.identityCacheTtl(), clock),
                 new AgentDirectory(client, config.agentLabelsTtl(), clock),
                 policies,
-                upstream, approvals, audit, metrics);
+                upstream, execSessions, approvals, audit, metrics);
         server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(config.host())
                         .setPort(config.port())
                         .setSsl(true)
+                        .setWebSocketSubProtocols(ChannelProtocol.SUPPORTED)
                         .setKeyCertOptions(new PemKeyCertOptions()
                                 .setCertPath(config.tlsCertFile().toString())
                                 .setKeyPath(config.tlsKeyFile().toString())))
@@ -90,6 +111,9 @@ public class ProxyServer {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (sessionsUpstream != null) {
+            sessionsUpstream.close();
         }
         if (policies != null) {
             policies.close();

@@ -27,6 +27,7 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
     static int port;
     static Path caFile;
     static Path auditFile;
+    static Path recordings;
 
     @Override
     public Map<String, String> start() {
@@ -35,7 +36,7 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
         check(cluster.kubectl(null, "apply", "--server-side", "-f", RepoFiles.find("manifests/crds").toString()));
         check(cluster.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s",
                 "crd/agentpolicies.agentguard.dev", "crd/clusteragentpolicies.agentguard.dev",
-                "crd/approvalrequests.agentguard.dev"));
+                "crd/approvalrequests.agentguard.dev", "crd/agentsessions.agentguard.dev"));
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("agentguard-system")
                 .endMetadata().build()).serverSideApply();
         try (InputStream rbac = Files.newInputStream(RepoFiles.find("manifests/proxy/rbac.yaml"))) {
@@ -58,17 +59,19 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-            return Map.of(
-                    "agentguard.proxy.audit.file", auditFile.toString(),
-                    "agentguard.proxy.port", Integer.toString(port),
-                    "agentguard.proxy.host", "127.0.0.1",
-                    "agentguard.proxy.tls-cert-file", tls.certificate().toString(),
-                    "agentguard.proxy.tls-key-file", tls.key().toString(),
-                    "agentguard.proxy.node-name", NODE,
-                    "quarkus.kubernetes-client.api-server-url", cluster.url(),
-                    "quarkus.kubernetes-client.ca-cert-data", Base64.getEncoder().encodeToString(
-                            cluster.caCertificatePem().getBytes(StandardCharsets.UTF_8)),
-                    "quarkus.kubernetes-client.token", token);
+            recordings = tls.directory().resolve("recordings");
+            return Map.ofEntries(
+                    Map.entry("agentguard.proxy.recording.directory", recordings.toString()),
+                    Map.entry("agentguard.proxy.audit.file", auditFile.toString()),
+                    Map.entry("agentguard.proxy.port", Integer.toString(port)),
+                    Map.entry("agentguard.proxy.host", "127.0.0.1"),
+                    Map.entry("agentguard.proxy.tls-cert-file", tls.certificate().toString()),
+                    Map.entry("agentguard.proxy.tls-key-file", tls.key().toString()),
+                    Map.entry("agentguard.proxy.node-name", NODE),
+                    Map.entry("quarkus.kubernetes-client.api-server-url", cluster.url()),
+                    Map.entry("quarkus.kubernetes-client.ca-cert-data", Base64.getEncoder().encodeToString(
+                            cluster.caCertificatePem().getBytes(StandardCharsets.UTF_8))),
+                    Map.entry("quarkus.kubernetes-client.token", token));
     }
 
     @Override

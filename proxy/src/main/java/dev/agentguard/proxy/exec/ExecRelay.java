@@ -1,0 +1,186 @@
+package dev.agentguard.proxy.exec;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import dev.agentguard.proxy.recording.ChainEntry;
+import dev.agentguard.proxy.recording.CompletedRecording;
+import dev.agentguard.proxy.recording.RecordingChain;
+import dev.agentguard.proxy.recording.SessionHeader;
+import dev.agentguard.proxy.recording.SessionRecording;
+import dev.agentguard.relay.StatusResponses;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+/**
+ * Serves an admitted exec or attach: opens the session upstream with the
+ * agent's token over the subprotocol the agent prefers, completes the agent's
+ * handshake with the same one, and relays the session message by message
+ * ({@link ExecSession}). Every session is recorded; a session that cannot be
+ * recorded does not start. At the end the recording joins this node's chain and
+ * the session's AgentSession is completed.
+ */
+public final class ExecRelay {
+
+    private static final Logger LOG = Logger.getLogger(ExecRelay.class);
+    private static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
+
+    private final Vertx vertx;
+    private final WebSocketClient upstream;
+    private final Path recordings;
+    private final RecordingChain chain;
+    private final AgentSessions sessions;
+    private final String nodeName;
+    private final Duration partialLineDelay;
+    private final Clock clock;
+
+    public ExecRelay(Vertx vertx, WebSocketClient upstream, Path recordings, RecordingChain chain,
+            AgentSessions sessions, String nodeName, Duration partialLineDelay, Clock clock) {
+        this.vertx = vertx;
+        this.upstream = upstream;
+        this.recordings = recordings;
+        this.chain = chain;
+        this.sessions = sessions;
+        this.nodeName = nodeName;
+        this.partialLineDelay = partialLineDelay;
+        this.clock = clock;
+    }
+
+    /**
+     * @param authorize sets the upstream Authorization header
+     * @param onEnd     told how the session ended (audit, metrics)
+     */
+    public void serve(HttpServerRequest in, SessionPlan plan, Consumer<MultiMap> authorize,
+            Consumer<SessionOutcome> onEnd) {
+        List<String> offered = ChannelProtocol.relayable(in.headers().getAll(PROTOCOL_HEADER));
+        if (offered.isEmpty()) {
+            in.resume();
+            StatusResponses.send(in.response(), 400, "BadRequest", "agentguard relays exec and attach over the "
+                    + String.join(" or ", ChannelProtocol.SUPPORTED) + " WebSocket subprotocols; the client offered "
+                    + (in.headers().contains(PROTOCOL_HEADER) ? in.headers().getAll(PROTOCOL_HEADER) : "none"));
+            return;
+        }
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setURI(in.uri()).setSubProtocols(offered);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        authorize.accept(headers);
+        headers.forEach(options::addHeader);
+        String userAgent = in.getHeader(HttpHeaders.USER_AGENT);
+        if (userAgent != null) {
+            options.addHeader(HttpHeaders.USER_AGENT, userAgent);
+        }
+        upstream.connect(options).onComplete(connected -> {
+            if (connected.failed()) {
+                refusedUpstream(in, connected.cause());
+                return;
+            }
+            WebSocket toUpstream = connected.result();
+            toUpstream.pause();
+            vertx.executeBlocking(() -> SessionRecording.create(recordings, header(plan), clock), false)
+                    .onComplete(recording -> {
+                        if (recording.failed()) {
+                            LOG.errorf("session %s refused: cannot create its recording in %s: %s", plan.session(),
+                                    recordings, recording.cause().getMessage());
+                            toUpstream.close((short) 1011, "agentguard cannot record the session");
+                            in.resume();
+                            StatusResponses.send(in.response(), 503, "ServiceUnavailable", "agentguard cannot"
+                                    + " record the session, so it does not start; the proxy's log says why");
+                            return;
+                        }
+                        handshake(in, plan, toUpstream, recording.result(), onEnd);
+                    });
+        });
+    }
+
+    private void handshake(HttpServerRequest in, SessionPlan plan, WebSocket toUpstream, SessionRecording recording,
+            Consumer<SessionOutcome> onEnd) {
+        // The agent gets the subprotocol the API server chose from the agent's own offer.
+        in.headers().set(PROTOCOL_HEADER, toUpstream.subProtocol());
+        in.toWebSocket().onComplete(accepted -> {
+            if (accepted.failed()) {
+                toUpstream.close();
+                finish(plan, recording, new SessionOutcome(true, "the agent's WebSocket handshake failed: "
+                        + accepted.cause().getMessage(), java.util.OptionalInt.empty(), 0, 0, List.of(), 0,
+                        clock.instant(), clock.instant()), Future.failedFuture("no session"), onEnd);
+                return;
+            }
+            String where = location(recording);
+            // Completing the AgentSession waits for its creation, however short the session.
+            Future<Void> started = vertx.executeBlocking(() -> {
+                sessions.started(plan, clock.instant(), where);
+                return null;
+            }, false);
+            started.onFailure(e -> LOG.errorf("session %s: AgentSession not created: %s", plan.session(),
+                    e.getMessage()));
+            ExecSession session = new ExecSession(vertx, plan, toUpstream.subProtocol(), accepted.result(),
+                    toUpstream, recording, stdinInspector(plan), partialLineDelay, clock,
+                    outcome -> finish(plan, recording, outcome, started, onEnd));
+            session.start();
+            toUpstream.resume();
+        });
+    }
+
+    private void finish(SessionPlan plan, SessionRecording recording, SessionOutcome outcome, Future<Void> started,
+            Consumer<SessionOutcome> onEnd) {
+        onEnd.accept(outcome);
+        String where = location(recording);
+        vertx.executeBlocking(() -> {
+            CompletedRecording completed = recording.complete(outcome.reason(), outcome.terminated());
+            ChainEntry chained = chain.append(plan.session(), completed);
+            return chained;
+        }, false).onComplete(chained -> {
+            if (chained.failed()) {
+                LOG.errorf("session %s: recording not completed: %s", plan.session(), chained.cause().getMessage());
+            }
+            started.onSuccess(created -> vertx.executeBlocking(() -> {
+                sessions.completed(plan, outcome, where, chained.succeeded() ? chained.result() : null);
+                return null;
+            }, false).onFailure(e -> LOG.errorf("session %s: AgentSession not completed: %s", plan.session(),
+                    e.getMessage())));
+        });
+    }
+
+    private static StdinInspector stdinInspector(SessionPlan plan) {
+        if (plan.tty()) {
+            return new TtyLineTracker(plan::decideLine);
+        }
+        return plan.shellStdin() ? new StdinScriptChecker(plan::decideLine) : StdinInspector.DATA;
+    }
+
+    private SessionHeader header(SessionPlan plan) {
+        return new SessionHeader(plan.session(), 0, 0, clock.instant(), plan.command(), plan.agentName(),
+                plan.targetName(), nodeName, plan.tty());
+    }
+
+    private String location(SessionRecording recording) {
+        return nodeName + ":" + recording.file();
+    }
+
+    /** The API server refused the session (RBAC, no such pod): the agent gets its answer. */
+    private static void refusedUpstream(HttpServerRequest in, Throwable cause) {
+        in.resume();
+        if (cause instanceof UpgradeRejectedException rejected) {
+            var response = in.response().setStatusCode(rejected.getStatus());
+            String type = rejected.getHeaders() == null ? null : rejected.getHeaders().get(HttpHeaders.CONTENT_TYPE);
+            if (type != null) {
+                response.putHeader(HttpHeaders.CONTENT_TYPE, type);
+            }
+            response.end(rejected.getBody() == null ? io.vertx.core.buffer.Buffer.buffer() : rejected.getBody());
+            return;
+        }
+        LOG.warnf("exec upstream failed: %s", cause.getMessage());
+        StatusResponses.send(in.response(), 502, "BadGateway", "the agentguard proxy cannot reach the API server: "
+                + cause.getMessage());
+    }
+}

@@ -1,0 +1,368 @@
+package dev.agentguard.proxy.exec;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.agentguard.api.policy.Decision;
+import dev.agentguard.proxy.recording.SessionRecording;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketFrame;
+
+/**
+ * One exec or attach session, relayed message by message between the agent's
+ * WebSocket and the API server's, on one event loop. Stdin is inspected before
+ * it is forwarded; stdout and stderr are masked, counted against the output
+ * budget and recorded as the agent receives them; the exit Status is passed on
+ * unchanged. Pings are answered on each hop by Vert.x and also passed on, so
+ * either end's keepalive reaches the other; close codes and reasons are relayed.
+ */
+final class ExecSession {
+
+    private static final Logger LOG = Logger.getLogger(ExecSession.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final Vertx vertx;
+    private final SessionPlan plan;
+    private final String protocol;
+    private final WebSocketBase agent;
+    private final WebSocketBase upstream;
+    private final SessionRecording recording;
+    private final StdinInspector stdin;
+    private final OutputMasker masker;
+    private final Duration partialLineDelay;
+    private final Clock clock;
+    private final Consumer<SessionOutcome> onEnd;
+
+    private final Instant startedAt;
+    private final List<String> blocked = new ArrayList<>();
+    private long bytesIn;
+    private long bytesOut;
+    private int agentMessageChannel = -1;
+    private int upstreamMessageChannel = -1;
+    private boolean stdinClosed;
+    private OptionalInt exitCode = OptionalInt.empty();
+    private long flushTimer = -1;
+    private long recordingTimer = -1;
+    private String terminatedBecause;
+    private boolean ended;
+    /** Sockets this session has closed: Vert.x refuses writes after close() before isClosed() says so. */
+    private final java.util.Set<WebSocketBase> closing = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
+
+    ExecSession(Vertx vertx, SessionPlan plan, String protocol, WebSocketBase agent, WebSocketBase upstream,
+            SessionRecording recording, StdinInspector stdin, Duration partialLineDelay, Clock clock,
+            Consumer<SessionOutcome> onEnd) {
+        this.vertx = vertx;
+        this.plan = plan;
+        this.protocol = protocol;
+        this.agent = agent;
+        this.upstream = upstream;
+        this.recording = recording;
+        this.stdin = stdin;
+        this.masker = new OutputMasker(plan.patterns());
+        this.partialLineDelay = partialLineDelay;
+        this.clock = clock;
+        this.onEnd = onEnd;
+        this.startedAt = clock.instant();
+    }
+
+    void start() {
+        agent.frameHandler(this::fromAgent);
+        upstream.frameHandler(this::fromUpstream);
+        agent.closeHandler(v -> {
+            closeWith(upstream, agent);
+            end(null);
+        });
+        upstream.closeHandler(v -> {
+            flushOutput(ChannelProtocol.STDOUT);
+            flushOutput(ChannelProtocol.STDERR);
+            closeWith(agent, upstream);
+            end(null);
+        });
+        agent.exceptionHandler(e -> terminate("the agent's connection failed: " + e.getMessage()));
+        upstream.exceptionHandler(e -> terminate("the API server's connection failed: " + e.getMessage()));
+        // The recording reaches the disk at least once a second, so a crash loses little.
+        recordingTimer = vertx.setPeriodic(1000, id -> flushRecording());
+    }
+
+    private void fromAgent(WebSocketFrame frame) {
+        if (ended) {
+            return;
+        }
+        switch (frame.type()) {
+            case PING -> upstream.writePing(frame.binaryData());
+            case PONG, CLOSE -> {
+            }
+            case TEXT -> terminate("the agent sent a text frame; " + protocol + " carries binary frames only");
+            case BINARY, CONTINUATION -> {
+                Buffer data = frame.binaryData();
+                int channel;
+                byte[] payload;
+                if (frame.type() == io.vertx.core.http.WebSocketFrameType.BINARY) {
+                    if (data.length() == 0) {
+                        return;
+                    }
+                    channel = data.getUnsignedByte(0);
+                    payload = data.getBytes(1, data.length());
+                    agentMessageChannel = frame.isFinal() ? -1 : channel;
+                } else {
+                    channel = agentMessageChannel;
+                    payload = data.getBytes();
+                    if (frame.isFinal()) {
+                        agentMessageChannel = -1;
+                    }
+                }
+                fromAgent(channel, payload);
+            }
+        }
+    }
+
+    private void fromAgent(int channel, byte[] payload) {
+        switch (channel) {
+            case ChannelProtocol.STDIN -> {
+                if (stdinClosed) {
+                    return;
+                }
+                bytesIn += payload.length;
+                recording.input(payload);
+                InputVerdict verdict = stdin.feed(payload);
+                send(upstream, ChannelProtocol.STDIN, verdict.forward());
+                verdict.blocked().ifPresent(this::refused);
+            }
+            case ChannelProtocol.RESIZE -> {
+                resized(payload);
+                send(upstream, channel, payload);
+            }
+            case ChannelProtocol.CLOSE -> {
+                if (payload.length > 0 && payload[0] == ChannelProtocol.STDIN && !stdinClosed) {
+                    InputVerdict rest = stdin.end();
+                    send(upstream, ChannelProtocol.STDIN, rest.forward());
+                    rest.blocked().ifPresent(this::refused);
+                    if (stdinClosed) {
+                        return; // refused() already closed it
+                    }
+                    stdinClosed = true;
+                }
+                send(upstream, channel, payload);
+            }
+            default -> send(upstream, channel, payload);
+        }
+        pauseWhileFull(upstream, agent);
+    }
+
+    private void fromUpstream(WebSocketFrame frame) {
+        if (ended) {
+            return;
+        }
+        switch (frame.type()) {
+            case PING -> agent.writePing(frame.binaryData());
+            case PONG, CLOSE -> {
+            }
+            case TEXT -> terminate("the API server sent a text frame on " + protocol);
+            case BINARY, CONTINUATION -> {
+                Buffer data = frame.binaryData();
+                int channel;
+                byte[] payload;
+                if (frame.type() == io.vertx.core.http.WebSocketFrameType.BINARY) {
+                    if (data.length() == 0) {
+                        return;
+                    }
+                    channel = data.getUnsignedByte(0);
+                    payload = data.getBytes(1, data.length());
+                    upstreamMessageChannel = frame.isFinal() ? -1 : channel;
+                } else {
+                    channel = upstreamMessageChannel;
+                    payload = data.getBytes();
+                    if (frame.isFinal()) {
+                        upstreamMessageChannel = -1;
+                    }
+                }
+                fromUpstream(channel, payload);
+            }
+        }
+    }
+
+    private void fromUpstream(int channel, byte[] payload) {
+        switch (channel) {
+            case ChannelProtocol.STDOUT, ChannelProtocol.STDERR -> {
+                output(channel, masker.feed(channel, payload));
+                if (masker.holdsPartialLine(channel)) {
+                    schedulePartialLineFlush();
+                }
+            }
+            case ChannelProtocol.ERROR -> {
+                // Output before the exit status reaches the agent first, whole.
+                flushOutput(ChannelProtocol.STDOUT);
+                flushOutput(ChannelProtocol.STDERR);
+                exitCode = ExecStatus.exitCode(payload);
+                send(agent, channel, payload);
+            }
+            default -> send(agent, channel, payload);
+        }
+        pauseWhileFull(agent, upstream);
+    }
+
+    /** Sends masked output to the agent, within the session's budget. */
+    private void output(int channel, byte[] data) {
+        if (data.length == 0 || terminatedBecause != null) {
+            return;
+        }
+        long budget = plan.outputBudget().orElse(Long.MAX_VALUE);
+        if (bytesOut + data.length > budget) {
+            byte[] allowed = Arrays.copyOf(data, (int) (budget - bytesOut));
+            bytesOut += allowed.length;
+            send(agent, channel, allowed);
+            recording.output(allowed);
+            terminate("output budget of " + budget + " bytes exceeded");
+            return;
+        }
+        bytesOut += data.length;
+        send(agent, channel, data);
+        recording.output(data);
+    }
+
+    private void schedulePartialLineFlush() {
+        if (flushTimer >= 0) {
+            return;
+        }
+        flushTimer = vertx.setTimer(Math.max(1, partialLineDelay.toMillis()), id -> {
+            flushTimer = -1;
+            flushOutput(ChannelProtocol.STDOUT);
+            flushOutput(ChannelProtocol.STDERR);
+        });
+    }
+
+    private void flushOutput(int channel) {
+        if (masker.holdsPartialLine(channel)) {
+            output(channel, masker.flush(channel));
+        }
+    }
+
+    /** A line on stdin was refused: the agent is told, and the line never reaches the container. */
+    private void refused(BlockedLine line) {
+        Decision.Match match = line.decision().decision().match().orElseThrow();
+        blocked.add(line.command());
+        String notice = "agentguard: blocked \"" + line.command() + "\": " + match.policy() + " rule " + match.rule()
+                + (match.reason() == null || match.reason().isBlank() ? "" : " (" + match.reason() + ")");
+        recording.marker(notice);
+        LOG.infof("session %s: blocked stdin line of %s: rule %s of %s", plan.session(), plan.agentName(),
+                match.rule(), match.policy());
+        if (plan.tty()) {
+            // The shell got Ctrl-C instead of Enter; the notice appears in the terminal.
+            byte[] text = (notice).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] framed = new byte[text.length + 4];
+            System.arraycopy(CRLF, 0, framed, 0, 2);
+            System.arraycopy(text, 0, framed, 2, text.length);
+            System.arraycopy(CRLF, 0, framed, text.length + 2, 2);
+            send(agent, ChannelProtocol.STDOUT, framed);
+            return;
+        }
+        send(agent, ChannelProtocol.STDERR, (notice + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // A script stops at the refused line: the shell sees the end of its input and exits.
+        stdinClosed = true;
+        if (ChannelProtocol.hasCloseChannel(protocol)) {
+            send(upstream, ChannelProtocol.CLOSE, new byte[] {ChannelProtocol.STDIN});
+        } else {
+            terminate("stdin stopped at a blocked line, and " + protocol + " cannot close stdin alone");
+        }
+    }
+
+    private void resized(byte[] payload) {
+        try {
+            JsonNode size = JSON.readTree(payload);
+            recording.resize(size.path("Width").asInt(), size.path("Height").asInt());
+        } catch (IOException e) {
+            LOG.debugf("session %s: unreadable resize message", plan.session());
+        }
+    }
+
+    /** The proxy ends the session: the agent gets a Status saying why, both connections close. */
+    private void terminate(String reason) {
+        if (terminatedBecause != null || ended) {
+            return;
+        }
+        terminatedBecause = reason;
+        LOG.infof("session %s of %s ended by agentguard: %s", plan.session(), plan.agentName(), reason);
+        recording.marker("agentguard: session ended: " + reason);
+        send(agent, ChannelProtocol.ERROR, ExecStatus.failure("agentguard ended the session: " + reason));
+        close(agent);
+        close(upstream);
+        end(reason);
+    }
+
+    private void end(String reason) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        vertx.cancelTimer(recordingTimer);
+        if (flushTimer >= 0) {
+            vertx.cancelTimer(flushTimer);
+        }
+        String why = terminatedBecause != null ? terminatedBecause : reason;
+        onEnd.accept(new SessionOutcome(why != null, why == null ? ended() : why, exitCode, bytesIn, bytesOut,
+                List.copyOf(blocked), masker.masked(), startedAt, clock.instant()));
+    }
+
+    private String ended() {
+        return exitCode.isPresent() ? "exited with code " + exitCode.getAsInt() : "connection closed";
+    }
+
+    private void flushRecording() {
+        try {
+            recording.flush();
+        } catch (IOException e) {
+            terminate("the session cannot be recorded: " + e.getMessage());
+        }
+    }
+
+    /** Closes {@code to} the way {@code from} was closed, so the status code and reason reach the other end. */
+    private void closeWith(WebSocketBase to, WebSocketBase from) {
+        if (!closing.add(to) || to.isClosed()) {
+            return;
+        }
+        Short code = from.closeStatusCode();
+        if (code == null || code == 1005 || code == 1006) {
+            to.close();
+        } else {
+            to.close(code, from.closeReason());
+        }
+    }
+
+    private void close(WebSocketBase socket) {
+        if (closing.add(socket) && !socket.isClosed()) {
+            socket.close((short) 1000);
+        }
+    }
+
+    private void send(WebSocketBase to, int channel, byte[] payload) {
+        if (closing.contains(to) || to.isClosed() || (payload.length == 0 && channel == ChannelProtocol.STDIN)) {
+            return;
+        }
+        Buffer message = Buffer.buffer(payload.length + 1).appendByte((byte) channel).appendBytes(payload);
+        to.writeBinaryMessage(message);
+    }
+
+    /** Back-pressure: a slow reader pauses the other side rather than filling memory. */
+    private void pauseWhileFull(WebSocketBase to, WebSocketBase from) {
+        if (!closing.contains(to) && !to.isClosed() && to.writeQueueFull()) {
+            from.pause();
+            to.drainHandler(v -> from.resume());
+        }
+    }
+}
