@@ -86,30 +86,34 @@ public final class ExecRelay {
                 return;
             }
             WebSocket toUpstream = connected.result();
-            toUpstream.pause();
+            EarlyFrames early = new EarlyFrames(toUpstream);
             vertx.executeBlocking(() -> SessionRecording.create(recordings, header(plan), clock), false)
                     .onComplete(recording -> {
                         if (recording.failed()) {
                             LOG.errorf("session %s refused: cannot create its recording in %s: %s", plan.session(),
                                     recordings, recording.cause().getMessage());
-                            toUpstream.close((short) 1011, "agentguard cannot record the session");
+                            if (!toUpstream.isClosed()) {
+                                toUpstream.close((short) 1011, "agentguard cannot record the session");
+                            }
                             in.resume();
                             StatusResponses.send(in.response(), 503, "ServiceUnavailable", "agentguard cannot"
                                     + " record the session, so it does not start; the proxy's log says why");
                             return;
                         }
-                        handshake(in, plan, toUpstream, recording.result(), onEnd);
+                        handshake(in, plan, toUpstream, early, recording.result(), onEnd);
                     });
         });
     }
 
-    private void handshake(HttpServerRequest in, SessionPlan plan, WebSocket toUpstream, SessionRecording recording,
-            Consumer<SessionOutcome> onEnd) {
+    private void handshake(HttpServerRequest in, SessionPlan plan, WebSocket toUpstream, EarlyFrames early,
+            SessionRecording recording, Consumer<SessionOutcome> onEnd) {
         // The agent gets the subprotocol the API server chose from the agent's own offer.
         in.headers().set(PROTOCOL_HEADER, toUpstream.subProtocol());
         in.toWebSocket().onComplete(accepted -> {
             if (accepted.failed()) {
-                toUpstream.close();
+                if (!toUpstream.isClosed()) {
+                    toUpstream.close();
+                }
                 finish(plan, recording, new SessionOutcome(true, "the agent's WebSocket handshake failed: "
                         + accepted.cause().getMessage(), java.util.OptionalInt.empty(), 0, 0, List.of(), 0,
                         clock.instant(), clock.instant()), Future.failedFuture("no session"), onEnd);
@@ -126,8 +130,7 @@ public final class ExecRelay {
             ExecSession session = new ExecSession(vertx, plan, toUpstream.subProtocol(), accepted.result(),
                     toUpstream, recording, stdinInspector(plan), partialLineDelay, clock,
                     outcome -> finish(plan, recording, outcome, started, onEnd));
-            session.start();
-            toUpstream.resume();
+            session.start(early);
         });
     }
 

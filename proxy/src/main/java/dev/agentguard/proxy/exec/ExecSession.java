@@ -81,23 +81,21 @@ final class ExecSession {
         this.startedAt = clock.instant();
     }
 
-    void start() {
+    void start(EarlyFrames early) {
         agent.frameHandler(this::fromAgent);
-        upstream.frameHandler(this::fromUpstream);
         agent.closeHandler(v -> {
             closeWith(upstream, agent);
             end(null);
         });
-        upstream.closeHandler(v -> {
+        agent.exceptionHandler(e -> terminate("the agent's connection failed: " + e.getMessage()));
+        // The recording reaches the disk at least once a second, so a crash loses little.
+        recordingTimer = vertx.setPeriodic(1000, id -> flushRecording());
+        early.handOver(this::fromUpstream, () -> {
             flushOutput(ChannelProtocol.STDOUT);
             flushOutput(ChannelProtocol.STDERR);
             closeWith(agent, upstream);
             end(null);
-        });
-        agent.exceptionHandler(e -> terminate("the agent's connection failed: " + e.getMessage()));
-        upstream.exceptionHandler(e -> terminate("the API server's connection failed: " + e.getMessage()));
-        // The recording reaches the disk at least once a second, so a crash loses little.
-        recordingTimer = vertx.setPeriodic(1000, id -> flushRecording());
+        }, e -> terminate("the API server's connection failed: " + e.getMessage()));
     }
 
     private void fromAgent(WebSocketFrame frame) {

@@ -1,27 +1,17 @@
 package dev.agentguard.proxy.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.v1alpha1.ApprovalPhase;
 import dev.agentguard.api.v1alpha1.ApprovalRequest;
-import dev.agentguard.api.v1alpha1.ApprovalRequestStatus;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.KubeApiServer.KubectlResult;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +34,7 @@ class ApprovalIT {
     private KubeApiServer cluster;
     private AgentFixture fixture;
     private Path agent;
-    private KubernetesClient approver;
+    private Approver approver;
 
     @BeforeAll
     void agentPolicyAndApprover() throws IOException {
@@ -87,18 +77,7 @@ class ApprovalIT {
                     - {name: approve-cache, action: RequireApproval, verbs: [get], resources: [configmaps], names: [cache]}
                   approval: {waitSeconds: 2}
                 """.formatted(NS), "apply", "-f", "-"));
-        var admin = cluster.admin();
-        admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("test-approver")
-                .endMetadata().addNewRule().withApiGroups(AgentGuard.GROUP)
-                .withResources("approvalrequests", "approvalrequests/status")
-                .withVerbs("get", "list", "watch", "update", "patch").endRule().build()).serverSideApply();
-        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
-                .withName("test-approver").endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "test-approver")
-                .addNewSubject().withKind("Group").withName("agentguard:approvers").endSubject().build())
-                .serverSideApply();
-        approver = new KubernetesClientBuilder().withConfig(new ConfigBuilder(cluster.adminConfig())
-                .withImpersonateUsername("alice").withImpersonateGroups("agentguard:approvers").build()).build();
+        approver = Approver.alice(cluster);
     }
 
     @AfterAll
@@ -159,22 +138,15 @@ class ApprovalIT {
     }
 
     private void decide(ApprovalRequest request, ApprovalPhase phase, String message) {
-        approver.resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
-                .withName(request.getMetadata().getName()).editStatus(r -> {
-                    r.setStatus(new ApprovalRequestStatus(phase, "alice", Instant.now().toString(), message, null));
-                    return r;
-                });
+        approver.decide(request, phase, message);
     }
 
     private ApprovalRequest awaitRequestFor(String name) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> requestsFor(name).stream().findFirst()
-                .orElse(null), java.util.Objects::nonNull);
+        return approver.awaitRequest(NS, r -> name.equals(r.getSpec().request().name()));
     }
 
     private List<ApprovalRequest> requestsFor(String name) {
-        return cluster.admin().resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
-                .withLabel(AgentGuard.GROUP + "/agent-namespace", NS).list().getItems().stream()
-                .filter(r -> name.equals(r.getSpec().request().name())).toList();
+        return approver.requests(NS, r -> name.equals(r.getSpec().request().name()));
     }
 
     private static KubectlResult ok(KubectlResult result) {

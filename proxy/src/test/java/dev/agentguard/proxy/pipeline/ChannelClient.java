@@ -42,12 +42,17 @@ final class ChannelClient implements AutoCloseable {
     }
 
     static ChannelClient open(Vertx vertx, ShimProcess shim, String uri) throws Exception {
+        return open(vertx, shim, uri, "v5.channel.k8s.io", "v4.channel.k8s.io");
+    }
+
+    /** @param protocols the subprotocols to offer, best first */
+    static ChannelClient open(Vertx vertx, ShimProcess shim, String uri, String... protocols) throws Exception {
         String token = java.nio.file.Files.readString(shim.credentials.resolve("token")).trim();
         Path ca = shim.credentials.resolve("ca.crt");
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
                 .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())).setVerifyHost(true));
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(shim.port)
-                .setSsl(true).setURI(uri).addSubProtocol("v5.channel.k8s.io").addSubProtocol("v4.channel.k8s.io")
+                .setSsl(true).setURI(uri).setSubProtocols(java.util.List.of(protocols))
                 .addHeader("Authorization", "Bearer " + token);
         WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new ChannelClient(client, socket);
@@ -80,7 +85,9 @@ final class ChannelClient implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.close();
+        if (!closed.isDone()) {
+            socket.close();
+        }
         client.close();
     }
 }

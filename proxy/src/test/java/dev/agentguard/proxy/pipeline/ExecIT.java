@@ -160,6 +160,60 @@ class ExecIT {
     }
 
     @Test
+    void aCommandThatRequiresApprovalWaitsForAHuman() throws Exception {
+        ok(cluster.kubectl("""
+                apiVersion: agentguard.dev/v1alpha1
+                kind: AgentPolicy
+                metadata: {name: migrations-need-a-human, namespace: %s}
+                spec:
+                  exec:
+                    rules:
+                      - {name: approve-migrations, action: RequireApproval, programs: [echo], args: "^migrate", reason: schema changes}
+                """.formatted(NS), "apply", "-f", "-"));
+        Path ran = work.resolve("migrated");
+        try (Approver alice = Approver.alice(cluster)) {
+            List<String> command = List.of("sh", "-c", "echo migrate now && touch " + ran);
+            Path output = Files.createTempFile(work, "held", ".out");
+            Process held = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Process p = cluster.startKubectl(agent, output, command("exec", "target", "-n", NS, "--", command));
+                // Until the proxy has the policy the command runs at once; then it is held.
+                return p.waitFor(3, TimeUnit.SECONDS) ? null : p;
+            }, java.util.Objects::nonNull);
+            Files.deleteIfExists(ran);
+
+            var request = alice.awaitRequest(NS, r -> command.equals(r.getSpec().request().command()));
+            assertThat(request.getSpec().rule()).isEqualTo("approve-migrations");
+            assertThat(held.isAlive()).as("held until a human decides").isTrue();
+            assertThat(ran).as("nothing ran while held").doesNotExist();
+
+            alice.decide(request, dev.agentguard.api.v1alpha1.ApprovalPhase.Approved, "go ahead");
+            assertThat(held.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(held.exitValue()).as(Files.readString(output)).isZero();
+            assertThat(Files.readString(output)).contains("migrate now");
+            assertThat(ran).exists();
+
+            // The grant covers this command only: another one is held again.
+            List<String> other = List.of("sh", "-c", "echo migrate later");
+            Process second = cluster.startKubectl(agent, output, command("exec", "target", "-n", NS, "--", other));
+            alice.awaitRequest(NS, r -> other.equals(r.getSpec().request().command()));
+            second.destroy();
+        } finally {
+            ok(cluster.kubectl(null, "delete", "agentpolicy", "migrations-need-a-human", "-n", NS));
+        }
+    }
+
+    @Test
+    void theClientsProtocolChoiceIsNegotiatedWithTheApiServer() throws Exception {
+        try (ChannelClient v4 = ChannelClient.open(vertx, fixture.shim(), "/api/v1/namespaces/" + NS
+                + "/pods/target/exec?command=echo&command=over-v4&stdout=true", "v4.channel.k8s.io")) {
+            assertThat(v4.protocol()).isEqualTo("v4.channel.k8s.io");
+            await().atMost(Duration.ofSeconds(20)).until(v4::isClosed);
+            assertThat(v4.output()).isEqualTo("over-v4\n");
+            assertThat(v4.status()).contains("\"status\":\"Success\"");
+        }
+    }
+
+    @Test
     void aCopyOverTheOutputBudgetIsCutOff() throws Exception {
         Path big = work.resolve("big.bin");
         byte[] data = new byte[256 * 1024];
