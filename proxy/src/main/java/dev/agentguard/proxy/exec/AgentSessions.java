@@ -18,7 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * created when a session starts, completed when it ends. Calls block (API
  * requests); the relay runs them on worker threads.
  */
-public final class AgentSessions {
+public final class AgentSessions implements SessionRegistry {
 
     static final String NODE_LABEL = AgentGuard.GROUP + "/node";
     static final String AGENT_NAMESPACE_LABEL = AgentGuard.GROUP + "/agent-namespace";
@@ -31,7 +31,8 @@ public final class AgentSessions {
         this.nodeName = nodeName;
     }
 
-    void started(SessionPlan plan, Instant startedAt, String recording) {
+    @Override
+    public void started(SessionPlan plan, Instant startedAt, String recording) {
         AgentSession session = new AgentSession();
         session.setMetadata(new ObjectMetaBuilder()
                 .withName(plan.session())
@@ -56,7 +57,8 @@ public final class AgentSessions {
                 .updateStatus();
     }
 
-    void completed(SessionPlan plan, SessionOutcome outcome, String recording, ChainEntry chained) {
+    @Override
+    public void completed(SessionPlan plan, SessionOutcome outcome, String recording, ChainEntry chained) {
         AgentSessionStatus status = new AgentSessionStatus(
                 outcome.terminated() ? "Terminated" : "Completed",
                 outcome.endedAt().toString(),

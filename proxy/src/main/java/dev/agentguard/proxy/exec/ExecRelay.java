@@ -41,13 +41,13 @@ public final class ExecRelay {
     private final WebSocketClient upstream;
     private final Path recordings;
     private final RecordingChain chain;
-    private final AgentSessions sessions;
+    private final SessionRegistry sessions;
     private final String nodeName;
     private final Duration partialLineDelay;
     private final Clock clock;
 
     public ExecRelay(Vertx vertx, WebSocketClient upstream, Path recordings, RecordingChain chain,
-            AgentSessions sessions, String nodeName, Duration partialLineDelay, Clock clock) {
+            SessionRegistry sessions, String nodeName, Duration partialLineDelay, Clock clock) {
         this.vertx = vertx;
         this.upstream = upstream;
         this.recordings = recordings;
@@ -64,6 +64,8 @@ public final class ExecRelay {
      */
     public void serve(HttpServerRequest in, SessionPlan plan, Consumer<MultiMap> authorize,
             Consumer<SessionOutcome> onEnd) {
+        // Held until the upstream answers: the agent's handshake is completed (or refused) only then.
+        in.pause();
         List<String> offered = ChannelProtocol.relayable(in.headers().getAll(PROTOCOL_HEADER));
         if (offered.isEmpty()) {
             in.resume();
