@@ -20,7 +20,6 @@ import dev.agentguard.proxy.recording.SessionRecording;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
-import io.vertx.core.http.WebSocketFrame;
 
 /**
  * One exec or attach session, relayed message by message between the agent's
@@ -52,8 +51,6 @@ final class ExecSession {
     private final List<String> blocked = new ArrayList<>();
     private long bytesIn;
     private long bytesOut;
-    private int agentMessageChannel = -1;
-    private int upstreamMessageChannel = -1;
     private boolean stdinClosed;
     private OptionalInt exitCode = OptionalInt.empty();
     private long flushTimer = -1;
@@ -82,7 +79,15 @@ final class ExecSession {
     }
 
     void start(EarlyFrames early) {
-        agent.frameHandler(this::fromAgent);
+        ChannelReader fromAgent = new ChannelReader(upstream, this::fromAgent,
+                () -> terminate("the agent sent a text frame; " + protocol + " carries binary frames only"));
+        ChannelReader fromUpstream = new ChannelReader(agent, this::fromUpstream,
+                () -> terminate("the API server sent a text frame on " + protocol));
+        agent.frameHandler(frame -> {
+            if (!ended) {
+                fromAgent.read(frame);
+            }
+        });
         agent.closeHandler(v -> {
             closeWith(upstream, agent);
             end(null);
@@ -90,44 +95,16 @@ final class ExecSession {
         agent.exceptionHandler(e -> terminate("the agent's connection failed: " + e.getMessage()));
         // The recording reaches the disk at least once a second, so a crash loses little.
         recordingTimer = vertx.setPeriodic(1000, id -> flushRecording());
-        early.handOver(this::fromUpstream, () -> {
+        early.handOver(frame -> {
+            if (!ended) {
+                fromUpstream.read(frame);
+            }
+        }, () -> {
             flushOutput(ChannelProtocol.STDOUT);
             flushOutput(ChannelProtocol.STDERR);
             closeWith(agent, upstream);
             end(null);
         }, e -> terminate("the API server's connection failed: " + e.getMessage()));
-    }
-
-    private void fromAgent(WebSocketFrame frame) {
-        if (ended) {
-            return;
-        }
-        switch (frame.type()) {
-            case PING -> upstream.writePing(frame.binaryData());
-            case PONG, CLOSE -> {
-            }
-            case TEXT -> terminate("the agent sent a text frame; " + protocol + " carries binary frames only");
-            case BINARY, CONTINUATION -> {
-                Buffer data = frame.binaryData();
-                int channel;
-                byte[] payload;
-                if (frame.type() == io.vertx.core.http.WebSocketFrameType.BINARY) {
-                    if (data.length() == 0) {
-                        return;
-                    }
-                    channel = data.getUnsignedByte(0);
-                    payload = data.getBytes(1, data.length());
-                    agentMessageChannel = frame.isFinal() ? -1 : channel;
-                } else {
-                    channel = agentMessageChannel;
-                    payload = data.getBytes();
-                    if (frame.isFinal()) {
-                        agentMessageChannel = -1;
-                    }
-                }
-                fromAgent(channel, payload);
-            }
-        }
     }
 
     private void fromAgent(int channel, byte[] payload) {
@@ -161,38 +138,6 @@ final class ExecSession {
             default -> send(upstream, channel, payload);
         }
         pauseWhileFull(upstream, agent);
-    }
-
-    private void fromUpstream(WebSocketFrame frame) {
-        if (ended) {
-            return;
-        }
-        switch (frame.type()) {
-            case PING -> agent.writePing(frame.binaryData());
-            case PONG, CLOSE -> {
-            }
-            case TEXT -> terminate("the API server sent a text frame on " + protocol);
-            case BINARY, CONTINUATION -> {
-                Buffer data = frame.binaryData();
-                int channel;
-                byte[] payload;
-                if (frame.type() == io.vertx.core.http.WebSocketFrameType.BINARY) {
-                    if (data.length() == 0) {
-                        return;
-                    }
-                    channel = data.getUnsignedByte(0);
-                    payload = data.getBytes(1, data.length());
-                    upstreamMessageChannel = frame.isFinal() ? -1 : channel;
-                } else {
-                    channel = upstreamMessageChannel;
-                    payload = data.getBytes();
-                    if (frame.isFinal()) {
-                        upstreamMessageChannel = -1;
-                    }
-                }
-                fromUpstream(channel, payload);
-            }
-        }
     }
 
     private void fromUpstream(int channel, byte[] payload) {
