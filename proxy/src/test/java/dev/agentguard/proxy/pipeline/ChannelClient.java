@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -21,14 +21,15 @@ import io.vertx.core.net.PemTrustOptions;
 final class ChannelClient implements AutoCloseable {
 
     private final WebSocketClient client;
-    private final WebSocket socket;
+    private final ClientWebSocket socket;
     private final StringBuffer stdout = new StringBuffer();
     private final StringBuffer status = new StringBuffer();
     private final CompletableFuture<Short> closed = new CompletableFuture<>();
 
-    private ChannelClient(WebSocketClient client, WebSocket socket) {
+    private ChannelClient(WebSocketClient client) {
         this.client = client;
-        this.socket = socket;
+        // Handlers before the handshake: a quick command's output and close may follow it at once.
+        this.socket = client.webSocket();
         socket.binaryMessageHandler(message -> {
             String text = message.getString(1, message.length(), StandardCharsets.UTF_8.name());
             switch (message.getUnsignedByte(0)) {
@@ -54,8 +55,9 @@ final class ChannelClient implements AutoCloseable {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(shim.port)
                 .setSsl(true).setURI(uri).setSubProtocols(java.util.List.of(protocols))
                 .addHeader("Authorization", "Bearer " + token);
-        WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return new ChannelClient(client, socket);
+        ChannelClient channels = new ChannelClient(client);
+        channels.socket.connect(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return channels;
     }
 
     String protocol() {
