@@ -29,8 +29,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  * Who may decide an ApprovalRequest, and that the decider is recorded from the authenticated request.
  *
  * <p>Deciding is an UPDATE of {@code approvalrequests/status}. The mutating half ({@link #stampDecider})
- * overwrites {@code status.decidedBy} with {@code request.userInfo.username} and {@code status.decidedAt}
- * with now whenever a Pending request gets a decision, whatever the caller wrote. The validating half
+ * overwrites {@code status.decidedBy} with {@code request.userInfo.username}, {@code status.decidedAt}
+ * with now and {@code status.grantExpiresAt} with now + {@code spec.grantTTLSeconds} (Approved only; removed
+ * otherwise) whenever a Pending request gets a decision, whatever the caller wrote. The validating half
  * ({@link #validate}) then allows only:
  * <ul>
  * <li>Pending → Approved or Denied by an approver of the request's policy: a member of one of the policy's
@@ -71,11 +72,21 @@ public final class ApprovalAdmission {
             return Reviews.allow(request); // the validating webhook refuses what is not a decision
         }
         String username = request.getUserInfo() == null ? "" : request.getUserInfo().getUsername();
-        String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+        Instant now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
         // status exists: its phase is set. "add" replaces an existing member.
-        String patch = "[{\"op\":\"add\",\"path\":\"/status/decidedBy\",\"value\":" + serialization.asJson(username)
-                + "},{\"op\":\"add\",\"path\":\"/status/decidedAt\",\"value\":" + serialization.asJson(now) + "}]";
-        return Reviews.patch(request, patch);
+        StringBuilder patch = new StringBuilder("[{\"op\":\"add\",\"path\":\"/status/decidedBy\",\"value\":")
+                .append(serialization.asJson(username))
+                .append("},{\"op\":\"add\",\"path\":\"/status/decidedAt\",\"value\":")
+                .append(serialization.asJson(now.toString())).append('}');
+        // The grant lasts the policy's grantTTLSeconds as copied into the spec, not what the approver wrote.
+        Integer ttl = newOne.getSpec() == null ? null : newOne.getSpec().grantTTLSeconds();
+        if (phase(newOne) == ApprovalPhase.Approved && ttl != null && ttl > 0) {
+            patch.append(",{\"op\":\"add\",\"path\":\"/status/grantExpiresAt\",\"value\":")
+                    .append(serialization.asJson(now.plusSeconds(ttl).toString())).append('}');
+        } else if (newOne.getStatus().grantExpiresAt() != null) {
+            patch.append(",{\"op\":\"remove\",\"path\":\"/status/grantExpiresAt\"}");
+        }
+        return Reviews.patch(request, patch.append(']').toString());
     }
 
     /** Validating: see the class comment. */

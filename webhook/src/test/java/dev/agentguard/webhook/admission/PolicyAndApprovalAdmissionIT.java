@@ -248,6 +248,9 @@ class PolicyAndApprovalAdmissionIT {
         assertThat(status.phase()).isEqualTo(ApprovalPhase.Approved);
         assertThat(status.decidedBy()).isEqualTo("alice");
         assertThat(status.decidedAt()).isNotBlank();
+        // spec.grantTTLSeconds is 900
+        assertThat(java.time.Instant.parse(status.grantExpiresAt()))
+                .isEqualTo(java.time.Instant.parse(status.decidedAt()).plusSeconds(900));
 
         KubectlResult again = decide(request, "alice", List.of(DECIDERS, APPROVERS), "Denied", null);
         assertThat(again.exitCode()).isNotZero();
