@@ -24,7 +24,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * (no polling loop). Changes to the certificate Secrets (deleted, annotated
  * {@code agentguard.dev/rotate=now}) trigger it through a Secret informer on agentguard-system.
  */
-@ControllerConfiguration(name = "certificates")
+// Labels do not bump a generation: every Namespace change must reach the reconciler.
+@ControllerConfiguration(name = "certificates", generationAwareEventProcessing = false)
 public class CertificatesReconciler implements Reconciler<Namespace> {
 
     private final CertificateManager manager;
