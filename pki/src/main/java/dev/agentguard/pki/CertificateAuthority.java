@@ -58,6 +58,11 @@ public final class CertificateAuthority {
         return new CertificateAuthority(root);
     }
 
+    /** An existing root (e.g. read back from a Secret) that keeps issuing; {@code root} must hold its key. */
+    public static CertificateAuthority of(IssuedCertificate root) {
+        return new CertificateAuthority(root);
+    }
+
     /** The root certificate and key; the certificate is what clients trust. */
     public IssuedCertificate root() {
         return root;

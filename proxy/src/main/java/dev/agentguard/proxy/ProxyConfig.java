@@ -25,6 +25,14 @@ public interface ProxyConfig {
     @WithDefault("/etc/agentguard/proxy-tls/tls.key")
     Path tlsKeyFile();
 
+    /**
+     * How often the serving certificate files are checked for a rotation (the operator re-issues
+     * agentguard-proxy-tls, the kubelet updates the mounted files); a change is loaded without a
+     * restart. 0 turns reloading off.
+     */
+    @WithDefault("30s")
+    Duration tlsReloadPeriod();
+
     /** The kube-apiserver; defaults to the in-cluster address the Kubernetes client uses. */
     Optional<String> upstream();
 

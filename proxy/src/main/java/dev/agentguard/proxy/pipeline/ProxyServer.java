@@ -49,6 +49,7 @@ public class ProxyServer {
     private CrdPolicySource policies;
     private ApprovalGate approvals;
     private HttpServer server;
+    private CertificateReloader certificates;
     private HttpClient upstream;
     private WebSocketClient sessionsUpstream;
 
@@ -99,6 +100,8 @@ public class ProxyServer {
                                 .setKeyPath(config.tlsKeyFile().toString())))
                 .requestHandler(handler)
                 .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        certificates = new CertificateReloader(vertx, server, config.tlsCertFile(), config.tlsKeyFile(),
+                config.tlsReloadPeriod());
         ready = true;
         LOG.infof("proxy for node %s serving on %s:%d, upstream %s", config.nodeName(), config.host(),
                 server.actualPort(), upstreamUrl());
@@ -106,6 +109,9 @@ public class ProxyServer {
 
     void stop(@Observes ShutdownEvent event) {
         ready = false;
+        if (certificates != null) {
+            certificates.close();
+        }
         if (server != null) {
             server.close();
         }
