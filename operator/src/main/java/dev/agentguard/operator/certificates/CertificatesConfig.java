@@ -49,7 +49,7 @@ public interface CertificatesConfig {
     String webhookService();
 
     /** Mutating and validating webhook configurations whose caBundle is kept current (absent ones skipped). */
-    @WithDefault("agentguard-webhook")
+    @WithDefault("agentguard-webhook,agentguard-approvals")
     List<String> webhookConfigurations();
 
     /** The proxy's serving certificate Secret. */
