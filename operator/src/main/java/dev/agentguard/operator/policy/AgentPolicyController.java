@@ -8,8 +8,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 @ControllerConfiguration(name = "agentpolicy")
 public class AgentPolicyController extends PolicyReconciler<AgentPolicy> {
 
-    public AgentPolicyController(PolicyBundles bundles, PolicyOperatorConfig config) {
-        super(bundles, config, AgentPolicy.class);
+    public AgentPolicyController() {
+        super(AgentPolicy.class);
     }
 
     @Override

@@ -8,8 +8,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 @ControllerConfiguration(name = "clusteragentpolicy")
 public class ClusterAgentPolicyController extends PolicyReconciler<ClusterAgentPolicy> {
 
-    public ClusterAgentPolicyController(PolicyBundles bundles, PolicyOperatorConfig config) {
-        super(bundles, config, ClusterAgentPolicy.class);
+    public ClusterAgentPolicyController() {
+        super(ClusterAgentPolicy.class);
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Inject;
+
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -29,14 +31,14 @@ abstract class PolicyReconciler<P extends CustomResource<?, PolicyStatus>> imple
     /** While the bundle view lags behind the policy just seen, look again this soon. */
     private static final Duration RETRY = Duration.ofMillis(100);
 
-    private final PolicyBundles bundles;
-    private final PolicyOperatorConfig config;
+    @Inject
+    PolicyBundles bundles;
+    @Inject
+    PolicyOperatorConfig config;
     private final Class<P> kind;
     private volatile InformerEventSource<Lease, P> leases;
 
-    PolicyReconciler(PolicyBundles bundles, PolicyOperatorConfig config, Class<P> kind) {
-        this.bundles = bundles;
-        this.config = config;
+    PolicyReconciler(Class<P> kind) {
         this.kind = kind;
     }
 

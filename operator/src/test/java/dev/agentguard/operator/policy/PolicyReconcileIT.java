@@ -50,7 +50,8 @@ class PolicyReconcileIT {
                 .serverSideApply();
         proxy = ProxyProcess.start(cluster, NODE);
         // Ready only once the operator's first bundle is in force.
-        await().atMost(WAIT).until(() -> proxy.readiness() == 200);
+        await().atMost(WAIT).failFast("proxy exited", () -> !proxy.process().isAlive())
+                .until(() -> proxy.readiness() == 200);
     }
 
     @AfterAll
