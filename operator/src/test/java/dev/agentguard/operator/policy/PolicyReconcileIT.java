@@ -41,13 +41,15 @@ class PolicyReconcileIT {
 
     static KubernetesClient admin;
     static ProxyProcess proxy;
+    static String agentToken;
 
     @BeforeAll
     static void startProxy() throws Exception {
         KubeApiServer cluster = KubeApiServer.shared();
         admin = cluster.admin();
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-                .serverSideApply();
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
+                .addToLabels("agentguard.dev/inject", "enabled").endMetadata().build()).serverSideApply();
+        agentToken = agentToken();
         proxy = ProxyProcess.start(cluster, NODE);
         // Ready only once the operator's first bundle is in force.
         await().atMost(WAIT).failFast("proxy exited", () -> !proxy.process().isAlive())
@@ -62,13 +64,16 @@ class PolicyReconcileIT {
     }
 
     @Test
-    void policyLifecycleReachesTheProxy() {
+    void policyLifecycleReachesTheProxy() throws Exception {
+        assertThat(throughProxy("secrets")).as("no policy yet: allowed (and not found)").isEqualTo(404);
         apply(policy("deny-secrets", "secrets", null));
         PolicyStatus applied = awaitStatus("deny-secrets", 1L, "True", "1/1");
         assertThat(ready(applied).getReason()).isEqualTo("Applied");
         String first = bundleVersion();
         assertThat(bundleGeneration("deny-secrets")).isEqualTo(1L);
         await().atMost(WAIT).until(() -> first.equals(proxyVersion()));
+        // Enforced: once the proxy reports the version, the agent's request is refused.
+        assertThat(throughProxy("secrets")).isEqualTo(403);
 
         // An edit: a new generation, a new bundle, and the proxy catches up.
         apply(policy("deny-secrets", "configmaps", null));
@@ -77,6 +82,8 @@ class PolicyReconcileIT {
         assertThat(second).isNotEqualTo(first);
         assertThat(bundleGeneration("deny-secrets")).isEqualTo(2L);
         await().atMost(WAIT).until(() -> second.equals(proxyVersion()));
+        assertThat(throughProxy("configmaps")).isEqualTo(403);
+        assertThat(throughProxy("secrets")).isEqualTo(404);
 
         // Invalid: the schema accepts it, compiling rejects it; it stays out and the valid one stays in.
         apply(policy("bad-selector", "pods", "Near"));
@@ -91,7 +98,52 @@ class PolicyReconcileIT {
         await().atMost(WAIT).until(() -> bundleGeneration("deny-secrets") == null);
         String third = bundleVersion();
         await().atMost(WAIT).until(() -> third.equals(proxyVersion()));
+        assertThat(throughProxy("configmaps")).isEqualTo(404);
         admin.resources(AgentPolicy.class).inNamespace(NS).withName("bad-selector").delete();
+    }
+
+    /** An agent pod on the proxy's node and its pod-bound token, as the shim would forward it. */
+    private static String agentToken() {
+        admin.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(NODE)
+                .endMetadata().build()).serverSideApply();
+        admin.serviceAccounts().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata().withName("agent").endMetadata().build()).serverSideApply();
+        admin.rbac().roles().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBuilder()
+                .withNewMetadata().withName("agent").endMetadata().addNewRule().withApiGroups("")
+                .withResources("secrets", "configmaps").withVerbs("get").endRule().build()).serverSideApply();
+        admin.rbac().roleBindings().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+                .withNewMetadata().withName("agent").endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "agent").addNewSubject()
+                .withKind("ServiceAccount").withName("agent").withNamespace(NS).endSubject().build())
+                .serverSideApply();
+        var pod = admin.pods().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("agent").withLabels(Map.of("app", "agent")).endMetadata()
+                .withNewSpec().withServiceAccountName("agent").withNodeName(NODE).addNewContainer().withName("agent")
+                .withImage("registry.invalid/agent:1").endContainer().endSpec().build()).serverSideApply();
+        return admin.serviceAccounts().inNamespace(NS).withName("agent").tokenRequest(
+                new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+                        .withExpirationSeconds(3600L).withNewBoundObjectRef().withApiVersion("v1").withKind("Pod")
+                        .withName("agent").withUid(pod.getMetadata().getUid()).endBoundObjectRef().endSpec().build())
+                .getStatus().getToken();
+    }
+
+    /** The status of the agent's GET of a (missing) object of this resource, through the proxy. */
+    private static int throughProxy(String resource) throws Exception {
+        var certificate = java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(java.nio.file.Files.newInputStream(proxy.caFile()));
+        var store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("ca", certificate);
+        var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        var http = java.net.http.HttpClient.newBuilder().sslContext(tls)
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + proxy.port()
+                + "/api/v1/namespaces/" + NS + "/" + resource + "/missing"))
+                .header("Authorization", "Bearer " + agentToken).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static String policy(String name, String resource, String badOperator) {
