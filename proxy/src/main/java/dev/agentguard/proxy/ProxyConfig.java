@@ -56,6 +56,28 @@ public interface ProxyConfig {
 
     Audit audit();
 
+    Policies policies();
+
+    /** Where the policies come from and how this proxy reports the version it enforces. */
+    interface Policies {
+        /** Namespace of the operator's bundle ConfigMap and of the proxies' Leases. */
+        @WithDefault("agentguard-system")
+        String namespace();
+
+        /** The bundle ConfigMap the operator writes; the proxy serves nothing before it has one. */
+        @WithDefault("agentguard-policies")
+        String bundleName();
+
+        /**
+         * How often the Lease agentguard-proxy-&lt;node&gt; (annotation
+         * agentguard.dev/policy-bundle: the version in force) is renewed; also
+         * renewed at once on each new bundle. The operator counts a proxy as
+         * alive while its Lease was renewed within three of these.
+         */
+        @WithDefault("15s")
+        Duration leaseRenewInterval();
+    }
+
     Recording recording();
 
     /** Exec and attach session recordings. */

@@ -97,6 +97,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         AuditRecord record = new AuditRecord(in.method().name(), in.uri(), in.remoteAddress().hostAddress(),
                 in.getHeader(HttpHeaders.USER_AGENT));
         completeWhenDone(in, record);
+        if (!policies.loaded()) {
+            // Fail closed: without the operator's policy bundle nothing is judged, so nothing passes.
+            StatusResponses.send(in.response(), 503, "ServiceUnavailable",
+                    "agentguard has no policy bundle yet: the proxy serves no requests until the operator publishes one");
+            return;
+        }
         for (Map.Entry<String, String> header : in.headers()) {
             if (header.getKey().toLowerCase().startsWith("impersonate-")) {
                 StatusResponses.send(in.response(), 403, "Forbidden", "impersonation (" + header.getKey()

@@ -19,7 +19,8 @@ import dev.agentguard.proxy.recording.RecordingChain;
 import dev.agentguard.proxy.metrics.ProxyMetrics;
 import dev.agentguard.proxy.identity.AgentDirectory;
 import dev.agentguard.proxy.identity.Authenticator;
-import dev.agentguard.proxy.policy.CrdPolicySource;
+import dev.agentguard.proxy.policy.BundleLease;
+import dev.agentguard.proxy.policy.BundlePolicySource;
 import dev.agentguard.relay.UpstreamOptions;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,8 +46,9 @@ public class ProxyServer {
     private final Vertx vertx;
     private final ProxyConfig config;
     private final KubernetesClient client;
-    private volatile boolean ready;
-    private CrdPolicySource policies;
+    private BundlePolicySource policies;
+    private BundleLease lease;
+    private volatile boolean listening;
     private ApprovalGate approvals;
     private HttpServer server;
     private CertificateReloader certificates;
@@ -66,8 +68,16 @@ public class ProxyServer {
     }
 
     void start(@Observes StartupEvent event) throws Exception {
-        policies = new CrdPolicySource(client);
+        policies = new BundlePolicySource(client, config.policies().namespace(), config.policies().bundleName());
+        lease = new BundleLease(client, config.policies().namespace(), config.nodeName(),
+                config.policies().leaseRenewInterval(), policies::version);
+        policies.onNewVersion(version -> lease.renewSoon());
         policies.start();
+        lease.start();
+        if (policies.version() == null) {
+            LOG.warnf("no policy bundle %s/%s yet: not ready until the operator publishes it",
+                    config.policies().namespace(), config.policies().bundleName());
+        }
         approvals = new ApprovalGate(vertx, client, config.nodeName(), config.approvalMaxWait(), Clock.systemUTC());
         approvals.start();
         HttpClientOptions upstreamOptions = upstreamOptions();
@@ -102,15 +112,18 @@ public class ProxyServer {
                 .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         certificates = new CertificateReloader(vertx, server, config.tlsCertFile(), config.tlsKeyFile(),
                 config.tlsReloadPeriod());
-        ready = true;
+        listening = true;
         LOG.infof("proxy for node %s serving on %s:%d, upstream %s", config.nodeName(), config.host(),
                 server.actualPort(), upstreamUrl());
     }
 
     void stop(@Observes ShutdownEvent event) {
-        ready = false;
+        listening = false;
         if (certificates != null) {
             certificates.close();
+        }
+        if (lease != null) {
+            lease.close();
         }
         if (server != null) {
             server.close();
@@ -129,8 +142,17 @@ public class ProxyServer {
         }
     }
 
+    /**
+     * Ready once the listener serves and the first policy bundle is in force.
+     * Until then every request is refused (see {@link #policiesLoaded()}).
+     */
     public boolean ready() {
-        return ready;
+        return listening && policiesLoaded();
+    }
+
+    /** A policy bundle is in force; before that the proxy judges nothing. */
+    public boolean policiesLoaded() {
+        return policies != null && policies.version() != null;
     }
 
     private String upstreamUrl() {

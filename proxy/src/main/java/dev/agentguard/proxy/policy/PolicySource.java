@@ -11,4 +11,9 @@ import dev.agentguard.api.policy.CompiledPolicy;
 public interface PolicySource {
 
     List<CompiledPolicy> current();
+
+    /** False until a first policy set is in force; the proxy refuses every request until then. */
+    default boolean loaded() {
+        return true;
+    }
 }

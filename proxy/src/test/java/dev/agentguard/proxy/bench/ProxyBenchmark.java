@@ -113,6 +113,12 @@ public final class ProxyBenchmark {
                         .withUid(pod.getMetadata().getUid()).endBoundObjectRef().endSpec().build())
                 .getStatus().getToken();
 
+        // No operator runs here: publish the (empty) policy bundle the proxy waits for before it serves.
+        admin.configMaps().resource(new ConfigMapBuilder().withNewMetadata()
+                .withName(dev.agentguard.api.policy.PolicyBundle.NAME)
+                .withNamespace(dev.agentguard.api.policy.PolicyBundle.NAMESPACE).endMetadata()
+                .withData(dev.agentguard.api.policy.PolicyBundle.build(java.util.List.of(), java.util.List.of()).data())
+                .build()).forceConflicts().serverSideApply();
         try (ProxyProcess proxy = ProxyProcess.start(repo, cluster)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .sslContext(trusting(cluster.caCertificatePem(), proxy.caPem())).build();

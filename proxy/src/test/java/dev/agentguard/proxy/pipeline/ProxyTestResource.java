@@ -44,6 +44,8 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // No operator runs here: the test publishes the policy bundle with the operator's code.
+        TestBundlePublisher.ensureStarted(admin);
         String token = cluster.tokenFor("agentguard-system", "agentguard-proxy");
         // The agent pods' nodes exist (nobody runs them), so pod garbage collection leaves the pods alone.
         for (String node : new String[] {NODE, "node-b"}) {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): policy edit applied -> enforced by the proxy, with the
+# packaged operator and the packaged proxy in their own processes against the
+# test kube-apiserver. Prints Markdown (p50/p90/p99/max over the edits).
+#
+#   hack/bench/policy-propagation.sh [edits]   (default 200, plus a 10 % warm-up)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+hack/kube-binaries.sh >/dev/null
+./mvnw -B -ntp -q -pl api,test-support,exec-shim,proxy,operator -am install -DskipTests
+./mvnw -B -ntp -q -pl operator exec:java -Dexec.classpathScope=test \
+  -Dexec.mainClass=dev.agentguard.operator.bench.PolicyPropagationBenchmark \
+  -Dbench.edits="${1:-200}"

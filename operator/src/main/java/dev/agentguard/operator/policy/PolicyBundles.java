@@ -1,0 +1,177 @@
+package dev.agentguard.operator.policy;
+
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.agentguard.api.policy.PolicyBundle;
+import dev.agentguard.api.v1alpha1.AgentPolicy;
+import dev.agentguard.api.v1alpha1.ClusterAgentPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Owns the bundle ConfigMap. It keeps its own view of every policy of both
+ * kinds, and on any change rebuilds the bundle with {@link PolicyBundle#build}
+ * and writes it in one update when its version (a content hash) changed. It
+ * remembers recent bundles so a proxy still on an older bundle that contains
+ * a policy's generation counts for that policy.
+ */
+@ApplicationScoped
+public class PolicyBundles {
+
+    private static final Logger LOG = Logger.getLogger(PolicyBundles.class);
+    private static final int REMEMBERED = 64;
+
+    private final KubernetesClient client;
+    private final PolicyOperatorConfig config;
+    private SharedIndexInformer<AgentPolicy> namespaced;
+    private SharedIndexInformer<ClusterAgentPolicy> clusterWide;
+    private volatile PolicyBundle.Built current;
+    private String written;
+    private volatile boolean synced;
+    private final Map<String, PolicyBundle.Built> recent = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PolicyBundle.Built> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    public PolicyBundles(KubernetesClient client, PolicyOperatorConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        ConfigMap existing = client.configMaps().inNamespace(config.namespace()).withName(config.bundleName()).get();
+        if (existing != null && existing.getData() != null) {
+            written = existing.getData().get(PolicyBundle.VERSION_KEY);
+        }
+        namespaced = client.resources(AgentPolicy.class).inAnyNamespace().runnableInformer(0);
+        clusterWide = client.resources(ClusterAgentPolicy.class).runnableInformer(0);
+        namespaced.addEventHandler(republish());
+        clusterWide.addEventHandler(republish());
+        namespaced.run();
+        clusterWide.run();
+        // Only now do both views hold every policy: an earlier bundle would drop some.
+        synced = true;
+        publish();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (namespaced != null) {
+            namespaced.close();
+        }
+        if (clusterWide != null) {
+            clusterWide.close();
+        }
+    }
+
+    /** Rebuilds the bundle from every policy known now and writes it if it changed. */
+    public synchronized PolicyBundle.Built publish() {
+        if (!synced) {
+            throw new IllegalStateException("the policy informers have not synced yet");
+        }
+        PolicyBundle.Built built = PolicyBundle.build(namespaced.getStore().list(), clusterWide.getStore().list());
+        if (!Objects.equals(built.version(), written)) {
+            client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(config.bundleName())
+                    .withNamespace(config.namespace())
+                    .addToLabels("app.kubernetes.io/managed-by", "agentguard-operator")
+                    .addToLabels("app.kubernetes.io/part-of", "agentguard")
+                    .endMetadata().withData(built.data()).build())
+                    .fieldManager("agentguard-operator").forceConflicts().serverSideApply();
+            LOG.infof("policy bundle %s published: %d policies, %d left out", built.version(),
+                    built.entries().size(), built.rejected().size());
+            written = built.version();
+        }
+        recent.put(built.version(), built);
+        current = built;
+        return built;
+    }
+
+    /** The bundle last published, or a fresh one. */
+    public PolicyBundle.Built current() {
+        PolicyBundle.Built built = current;
+        return built == null ? publish() : built;
+    }
+
+    /**
+     * "on/alive": alive proxies (Lease renewed recently) and, of those, the ones
+     * running a bundle that contains this generation of the policy.
+     */
+    public synchronized String proxies(String key, Long generation, Collection<Lease> leases) {
+        Instant aliveSince = Instant.now().minus(config.proxyAliveWithin());
+        int alive = 0;
+        int on = 0;
+        for (Lease lease : leases) {
+            if (!lease.getMetadata().getName().startsWith(PolicyBundle.LEASE_PREFIX) || lease.getSpec() == null) {
+                continue;
+            }
+            ZonedDateTime renewed = lease.getSpec().getRenewTime();
+            if (renewed == null || renewed.toInstant().isBefore(aliveSince)) {
+                continue;
+            }
+            alive++;
+            String version = lease.getMetadata().getAnnotations() == null ? null
+                    : lease.getMetadata().getAnnotations().get(PolicyBundle.LEASE_ANNOTATION);
+            PolicyBundle.Built bundle = version == null ? null : recent.get(version);
+            if (bundle != null && Objects.equals(bundle.generationOf(key), generation)) {
+                on++;
+            }
+        }
+        return on + "/" + alive;
+    }
+
+    /** The generation of the policy with this bundle key as the bundle's view has it, or null. */
+    public Long knownGeneration(String key) {
+        String[] parts = key.split("/", 3);
+        io.fabric8.kubernetes.api.model.HasMetadata policy = "AgentPolicy".equals(parts[0])
+                ? namespaced.getStore().getByKey(parts[1] + "/" + parts[2])
+                : clusterWide.getStore().getByKey(parts[2]);
+        return policy == null ? null : policy.getMetadata().getGeneration();
+    }
+
+    private <T> ResourceEventHandler<T> republish() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                safePublish();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                safePublish();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                safePublish();
+            }
+        };
+    }
+
+    private void safePublish() {
+        if (!synced) {
+            return;
+        }
+        try {
+            publish();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not publish the policy bundle; retried on the next change or reconcile");
+        }
+    }
+}

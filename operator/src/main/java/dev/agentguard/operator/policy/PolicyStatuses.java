@@ -1,0 +1,65 @@
+package dev.agentguard.operator.policy;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+
+import dev.agentguard.api.v1alpha1.PolicyStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+
+/** The Ready condition and the rest of a policy's status. */
+final class PolicyStatuses {
+
+    static final String APPLIED = "Applied";
+    static final String INVALID = "Invalid";
+    static final String PENDING = "Pending";
+
+    private PolicyStatuses() {
+    }
+
+    /** The status to write, keeping lastTransitionTime when the condition's status did not change. */
+    static PolicyStatus next(PolicyStatus previous, long generation, boolean ready, String reason, String message,
+            String proxies) {
+        Condition old = previous == null || previous.getConditions() == null ? null
+                : previous.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+        String status = ready ? "True" : "False";
+        String since = old != null && status.equals(old.getStatus()) && old.getLastTransitionTime() != null
+                ? old.getLastTransitionTime()
+                : DateTimeFormatter.ISO_INSTANT.format(ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS));
+        PolicyStatus next = new PolicyStatus();
+        next.setObservedGeneration(generation);
+        next.setProxies(proxies);
+        next.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(status).withReason(reason)
+                .withMessage(message).withObservedGeneration(generation).withLastTransitionTime(since).build()));
+        return next;
+    }
+
+    static boolean same(PolicyStatus a, PolicyStatus b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (!Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
+                || !Objects.equals(a.getProxies(), b.getProxies())) {
+            return false;
+        }
+        List<Condition> x = a.getConditions();
+        List<Condition> y = b.getConditions();
+        if (x == null || y == null || x.size() != y.size()) {
+            return x == y;
+        }
+        for (int i = 0; i < x.size(); i++) {
+            Condition c = x.get(i);
+            Condition d = y.get(i);
+            if (!Objects.equals(c.getType(), d.getType()) || !Objects.equals(c.getStatus(), d.getStatus())
+                    || !Objects.equals(c.getReason(), d.getReason())
+                    || !Objects.equals(c.getMessage(), d.getMessage())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
