@@ -1,29 +1,21 @@
 package dev.agentguard.proxy.bench;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import static dev.agentguard.proxy.bench.BenchEnvironment.ms;
+import static dev.agentguard.proxy.bench.BenchEnvironment.pct;
+import static dev.agentguard.proxy.bench.BenchEnvironment.trusting;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.agentguard.pki.CertificateAuthority;
-import dev.agentguard.pki.IssuedCertificate;
+import dev.agentguard.proxy.bench.BenchEnvironment.ProxyProcess;
 import dev.agentguard.proxy.masking.JsonStreamMasker;
 import dev.agentguard.proxy.masking.MaskingPlan;
 import dev.agentguard.proxy.masking.ObjectMasker;
@@ -34,7 +26,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,18 +40,9 @@ public final class ProxyBenchmark {
 
     private static final String NS = "bench";
     private static final String NODE = "bench-node";
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     public static void main(String[] args) {
-        int status = 0;
-        try {
-            run();
-        } catch (Exception | AssertionError e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        // Vert.x and informer threads would keep exec:java waiting.
-        System.exit(status);
+        BenchEnvironment.main(ProxyBenchmark::run);
     }
 
     private static void run() throws Exception {
@@ -69,19 +51,9 @@ public final class ProxyBenchmark {
         int secretRuns = Integer.getInteger("bench.secrets", 30);
         KubeApiServer cluster = KubeApiServer.shared();
         KubernetesClient admin = cluster.admin();
-        Path repo = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(repo.resolve("manifests/crds"))) {
-            repo = repo.getParent();
-            if (repo == null) {
-                throw new IllegalStateException("run from inside the agentguard checkout");
-            }
-        }
 
         System.err.println("setting up: CRDs, RBAC, 500 ConfigMaps, 1000 Secrets");
-        check(cluster.kubectl(null, "apply", "--server-side", "-f", repo.resolve("manifests/crds").toString()));
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("agentguard-system")
-                .endMetadata().build()).serverSideApply();
-        check(cluster.kubectl(null, "apply", "-f", repo.resolve("manifests/proxy/rbac.yaml").toString()));
+        BenchEnvironment.installProxyPrerequisites(cluster);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .serverSideApply();
         admin.serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder().withNewMetadata()
@@ -107,19 +79,9 @@ public final class ProxyBenchmark {
                 .endMetadata().withNewSpec().withServiceAccountName("agent").withNodeName(NODE)
                 .addNewContainer().withName("agent").withImage("registry.invalid/agent:1").endContainer()
                 .endSpec().build()).serverSideApply();
-        String token = admin.serviceAccounts().inNamespace(NS).withName("agent").tokenRequest(
-                new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).withNewBoundObjectRef()
-                        .withApiVersion("v1").withKind("Pod").withName("agent")
-                        .withUid(pod.getMetadata().getUid()).endBoundObjectRef().endSpec().build())
-                .getStatus().getToken();
+        String token = BenchEnvironment.boundToken(admin, pod);
 
-        // No operator runs here: publish the (empty) policy bundle the proxy waits for before it serves.
-        admin.configMaps().resource(new ConfigMapBuilder().withNewMetadata()
-                .withName(dev.agentguard.api.policy.PolicyBundle.NAME)
-                .withNamespace(dev.agentguard.api.policy.PolicyBundle.NAMESPACE).endMetadata()
-                .withData(dev.agentguard.api.policy.PolicyBundle.build(java.util.List.of(), java.util.List.of()).data())
-                .build()).forceConflicts().serverSideApply();
-        try (ProxyProcess proxy = ProxyProcess.start(repo, cluster)) {
+        try (ProxyProcess proxy = ProxyProcess.start(cluster, NODE, Map.of())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .sslContext(trusting(cluster.caCertificatePem(), proxy.caPem())).build();
             String direct = cluster.url().replaceAll("/+$", "");
@@ -153,7 +115,7 @@ public final class ProxyBenchmark {
         long cpuBefore = proxy.cpuTicks();
         long[] proxiedNanos = measure(http, token, proxied + path, runs);
         long cpuTicks = proxy.cpuTicks() - cpuBefore;
-        double cpuMicrosPerRequest = cpuTicks * 1_000_000.0 / CLOCK_TICKS_PER_SECOND / runs;
+        double cpuMicrosPerRequest = cpuTicks * 1_000_000.0 / BenchEnvironment.CLOCK_TICKS_PER_SECOND / runs;
         report.append(String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %.0f µs |%n", name, runs,
                 ms(pct(directNanos, 50)), ms(pct(directNanos, 99)), ms(pct(proxiedNanos, 50)),
                 ms(pct(proxiedNanos, 99)), ms(pct(proxiedNanos, 50) - pct(directNanos, 50)),
@@ -204,106 +166,6 @@ public final class ProxyBenchmark {
         return String.format("Masking throughput (JsonStreamMasker, one thread, LIST of 1000 Secrets = %.1f MiB,"
                 + " 16 KiB chunks, %d runs): **%.0f MiB/s per core**%n", body.length / (1024.0 * 1024), runs,
                 mbPerSecond);
-    }
-
-    private static long pct(long[] sorted, int percentile) {
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static String ms(long nanos) {
-        return String.format("%.2f ms", nanos / 1e6);
-    }
-
-    private static SSLContext trusting(String... pems) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        for (int i = 0; i < pems.length; i++) {
-            store.setCertificateEntry("ca" + i, CertificateFactory.getInstance("X.509").generateCertificate(
-                    new java.io.ByteArrayInputStream(pems[i].getBytes(StandardCharsets.US_ASCII))));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
-    }
-
-    private static void check(KubeApiServer.KubectlResult result) {
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException("kubectl failed: " + result.stderr());
-        }
-    }
-
-    /** The packaged proxy, configured against the test control plane, in its own process. */
-    record ProxyProcess(Process process, int port, String caPem) implements AutoCloseable {
-
-        static ProxyProcess start(Path repo, KubeApiServer cluster) throws Exception {
-            Path jar = repo.resolve("proxy/target/quarkus-app/quarkus-run.jar");
-            CertificateAuthority ca = CertificateAuthority.create("bench", Duration.ofHours(2));
-            IssuedCertificate serving = ca.issueServer("proxy", List.of("localhost"), List.of("127.0.0.1"),
-                    Duration.ofHours(2));
-            Path dir = Files.createTempDirectory("proxy-bench");
-            Files.writeString(dir.resolve("tls.crt"), serving.certificatePem());
-            Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
-            int port = freePort();
-            int health = freePort();
-            ProcessBuilder builder = new ProcessBuilder("java", "-jar", jar.toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("proxy.log").toFile());
-            builder.environment().putAll(Map.of(
-                    "AGENTGUARD_PROXY_PORT", Integer.toString(port),
-                    "AGENTGUARD_PROXY_HOST", "127.0.0.1",
-                    "AGENTGUARD_PROXY_TLS_CERT_FILE", dir.resolve("tls.crt").toString(),
-                    "AGENTGUARD_PROXY_TLS_KEY_FILE", dir.resolve("tls.key").toString(),
-                    "AGENTGUARD_PROXY_NODE_NAME", NODE,
-                    "QUARKUS_HTTP_PORT", Integer.toString(health),
-                    "QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", cluster.url(),
-                    "QUARKUS_KUBERNETES_CLIENT_CA_CERT_DATA", Base64.getEncoder().encodeToString(
-                            cluster.caCertificatePem().getBytes(StandardCharsets.UTF_8)),
-                    "QUARKUS_KUBERNETES_CLIENT_TOKEN", cluster.tokenFor("agentguard-system", "agentguard-proxy")));
-            Process process = builder.start();
-            HttpClient http = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("proxy exited: " + Files.readString(dir.resolve("proxy.log")));
-                }
-                try {
-                    if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health
-                            + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200) {
-                        break;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("proxy not ready in 60s");
-                }
-                // Polling the health endpoint; waitFor doubles as a bounded pause.
-                process.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
-            return new ProxyProcess(process, port, ca.root().certificatePem());
-        }
-
-        /** utime + stime of the proxy process, in clock ticks (see proc(5)). */
-        long cpuTicks() throws IOException {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            process.waitFor();
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            }
-        }
     }
 
     private ProxyBenchmark() {

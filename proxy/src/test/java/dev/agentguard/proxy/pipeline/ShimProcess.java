@@ -10,24 +10,27 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.agentguard.testing.kube.RepoFiles;
+
 /**
  * The real exec-shim, as packaged, run as a separate process in front of the
  * proxy under test: the agent's path is then exactly kubectl → shim → proxy →
- * kube-apiserver.
+ * kube-apiserver. Public for the exec benchmark, which runs the same shim.
  */
-final class ShimProcess implements AutoCloseable {
-
-    private static final Path JAR = Path.of("../exec-shim/target/quarkus-app/quarkus-run.jar");
+public final class ShimProcess implements AutoCloseable {
 
     private final Process process;
-    final int port;
-    final Path credentials;
-    final Path tokenFile;
+    public final int port;
+    /** The placeholder credentials the shim writes for the agent: {@code token} and {@code ca.crt}. */
+    public final Path credentials;
+    public final Path tokenFile;
 
     private ShimProcess(Process process, int port, Path credentials, Path tokenFile) {
         this.process = process;
@@ -37,8 +40,16 @@ final class ShimProcess implements AutoCloseable {
     }
 
     static ShimProcess start(String upstream, Path upstreamCa, String podToken, String namespace) {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing; build exec-shim first");
+        return start(upstream, upstreamCa, podToken, namespace, List.of());
+    }
+
+    /** @param jvmOptions JVM flags, e.g. those the webhook injects into the shim container */
+    public static ShimProcess start(String upstream, Path upstreamCa, String podToken, String namespace,
+            List<String> jvmOptions) {
+        // Found from the proxy module (tests) and from the checkout's root (benchmarks run by exec:java).
+        Path jar = RepoFiles.find("exec-shim").resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing; build exec-shim first");
         }
         try {
             Path dir = Files.createTempDirectory("shim-process");
@@ -47,8 +58,11 @@ final class ShimProcess implements AutoCloseable {
             Path credentials = dir.resolve("credentials");
             int port = freePort();
             int health = freePort();
-            ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("shim.log").toFile());
+            List<String> command = new ArrayList<>(List.of("java"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("shim.log").toFile());
             builder.environment().putAll(Map.of(
                     "AGENTGUARD_SHIM_PORT", Integer.toString(port),
                     "AGENTGUARD_SHIM_UPSTREAM", upstream,
@@ -77,6 +91,10 @@ final class ShimProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** A kubeconfig exactly as the agent's in-cluster client sees the world: shim address, CA and placeholder. */

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): exec output throughput and TTY keystroke round trip,
+# straight to the test kube-apiserver (kwok runs the command locally), to the
+# proxy alone, and through exec-shim → proxy (recording on) → kube-apiserver,
+# in one run; the keystrokes also with the proxy's partial-line delay at 0.
+# Prints Markdown.
+#
+#   hack/bench/exec.sh [mib] [keystrokes] [runs]      (defaults 256 500 5)
+#
+# Toggles, for finding where the time goes:
+#   BENCH_PROXY_JVM='-XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile'   extra proxy JVM flags
+#   BENCH_SHIM_JVM=''    the shim's JVM flags (default: those the webhook injects)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+hack/kube-binaries.sh >/dev/null
+./mvnw -B -ntp -q -pl exec-shim,proxy -am install -DskipTests
+./mvnw -B -ntp -q -pl proxy exec:java -Dexec.classpathScope=test \
+  -Dexec.mainClass=dev.agentguard.proxy.bench.ExecBenchmark \
+  -Dbench.mib="${1:-256}" -Dbench.keystrokes="${2:-500}" -Dbench.runs="${3:-5}" \
+  -Dbench.proxy.jvm="${BENCH_PROXY_JVM:-}" ${BENCH_SHIM_JVM+"-Dbench.shim.jvm=$BENCH_SHIM_JVM"}
