@@ -301,10 +301,12 @@ public final class ShellScript {
                 return;
             }
             char next = text.charAt(pos + 1);
-            if (next != '\n') {
-                append(next);
+            pos++;
+            if (next == '\n') {
+                pos++; // a line continuation: the two lines are one
+            } else {
+                append(next); // moves past it; skipping one more would eat a separator: \a;pg_dump
             }
-            pos += 2;
         }
 
         private void backtick() {

@@ -43,6 +43,24 @@ class ShellScriptTest {
         assertThat(parsed.opaque()).isFalse();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"pg_\\\ndump db", "p''g_dump db", "p\"\"g_dump db", "\"pg_dump\" db", "'pg_dump' db",
+            "\\pg_dump db", "pg\\_dump db", "2>/dev/null pg_dump db"})
+    void quotingAndEscapesDoNotHideTheProgram(String script) {
+        ShellScript parsed = ShellScript.parse(script);
+
+        assertThat(parsed.commands()).extracting(SimpleCommand::argv).containsExactly(List.of("pg_dump", "db"));
+        assertThat(parsed.opaque()).isFalse();
+    }
+
+    @Test
+    void anEscapedCharacterDoesNotTakeTheNextOneWithIt() {
+        assertThat(ShellScript.parse("echo \\a;pg_dump db").commands()).extracting(SimpleCommand::argv)
+                .containsExactly(List.of("echo", "a"), List.of("pg_dump", "db"));
+        assertThat(ShellScript.parse("echo a\\;pg_dump").commands()).extracting(SimpleCommand::argv)
+                .containsExactly(List.of("echo", "a;pg_dump"));
+    }
+
     @Test
     void argumentsKeepTheirQuotedForm() {
         SimpleCommand curl = ShellScript.parse("curl --upload-file 'my file' \"http://h/a b\"").commands().get(0);
