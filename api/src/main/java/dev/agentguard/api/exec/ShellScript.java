@@ -10,7 +10,11 @@ import java.util.Set;
  * checked against policy.
  *
  * <p>Followed: the separators {@code ; & && || |} and newlines; subshells and
- * groups {@code ( )} and {@code { }}; command substitution {@code $( )} and
+ * groups {@code ( )} and {@code { }}; the compound commands {@code if},
+ * {@code while}, {@code until}, {@code for}, {@code select} and {@code case},
+ * whose reserved words and headers are not commands but whose bodies are, and
+ * function definitions, whose bodies are checked whether or not they are
+ * called; command substitution {@code $( )} and
  * backticks, whose commands are checked too; single quotes, double quotes and
  * backslash escapes; leading {@code NAME=value} assignments; redirections
  * ({@code > >> < 2>&1 &> <<<}); comments; and the {@code exec}, {@code command},
@@ -38,6 +42,11 @@ public final class ShellScript {
             "watch", Set.of("-n", "-d"),
             "strace", Set.of("-o", "-e", "-p", "-s", "-u"));
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh");
+    /** Reserved words that lead into a command where one starts: the word after them is the program. */
+    private static final Set<String> LEADING_WORDS = Set.of("if", "then", "else", "elif", "while", "until", "do", "!",
+            "coproc");
+    /** Reserved words that close a compound command; {@code esac} also ends a case. */
+    private static final Set<String> CLOSING_WORDS = Set.of("fi", "done");
     private static final int MAX_DEPTH = 16;
 
     private final List<SimpleCommand> commands;
@@ -184,7 +193,38 @@ public final class ShellScript {
         private final List<String> words = new ArrayList<>();
         private final StringBuilder word = new StringBuilder();
         private boolean inWord;
+        /** The word being read has a quoted or escaped part, so it is no reserved word: 'if' is a program. */
+        private boolean quoted;
         private boolean redirectTarget;
+        /**
+         * The command has an assignment or redirection before any word: what follows is never a reserved
+         * word. X=1 case a in ... runs a program named case, and the lines after it are commands.
+         */
+        private boolean prefixed;
+        private Header header = Header.NONE;
+        /** Case commands open, in which ;; ends an item and a pattern follows. */
+        private int cases;
+        /** Reading a case pattern, whose words are not a command, up to its ). */
+        private boolean pattern;
+        /** Parentheses open inside a pattern: bash's extended globs, @(a|b)). */
+        private int patternParens;
+
+        /** Words after for, select, case and function that name or list things rather than run them. */
+        private enum Header {
+            NONE,
+            /** for NAME, select NAME. */
+            LOOP_NAME,
+            /** After the name: in, do, or a separator. */
+            LOOP_IN,
+            /** The words looped over, up to a separator. */
+            LOOP_WORDS,
+            /** case WORD. */
+            CASE_WORD,
+            /** After the word: in. */
+            CASE_IN,
+            /** function NAME. */
+            FUNCTION_NAME
+        }
 
         Parser(String text, int depth) {
             this.text = text;
@@ -211,7 +251,8 @@ public final class ShellScript {
                         endWord();
                         pos++;
                     }
-                    case '\n', ';', '&', '|', '(', ')', '{', '}' -> separator(c);
+                    case '{', '}' -> brace(c);
+                    case '\n', ';', '&', '|', '(', ')' -> separator(c);
                     case '>', '<' -> redirection();
                     default -> append(c);
                 }
@@ -219,22 +260,91 @@ public final class ShellScript {
             endCommand();
         }
 
-        private void separator(char c) {
-            if ((c == '{' || c == '}') && inWord) {
+        /** { and } are reserved words only as words of their own; otherwise part of one: {a,b}, ${x}, {}. */
+        private void brace(char c) {
+            if (inWord || pos + 1 < text.length() && " \t\n;&|()<>".indexOf(text.charAt(pos + 1)) < 0) {
                 append(c);
-                return;
+            } else {
+                separator(c);
             }
+        }
+
+        private void separator(char c) {
             if (c == '&' && pos + 1 < text.length() && text.charAt(pos + 1) == '>') {
                 // &> and &>> redirect both streams.
                 pos++;
                 redirection();
                 return;
             }
+            boolean afterWord = inWord;
+            endWord();
+            if (pattern && patternSyntax(c, afterWord) || headerGoesOn(c)) {
+                pos++;
+                return;
+            }
+            if (c == ';' && cases > 0 && (text.startsWith(";;", pos) || text.startsWith(";&", pos))) {
+                caseItemEnd();
+                return;
+            }
+            if (c == '(' && functionDefinition()) {
+                words.clear();
+            }
             endCommand();
             pos++;
         }
 
+        /**
+         * In a case pattern, ( | and ) are the pattern's own: (a|b) and @(x|y) are patterns and the ) after
+         * them ends the pattern. Anything else there is a syntax error to bash: the pattern is given up and
+         * its words are read as a command, the cautious way.
+         */
+        private boolean patternSyntax(char c, boolean afterWord) {
+            if (c == '|' || c == '\n' && words.isEmpty()) {
+                return true;
+            }
+            if (c == '(') {
+                if (afterWord || !words.isEmpty()) {
+                    patternParens++;
+                }
+                return true;
+            }
+            if (c == ')') {
+                if (patternParens > 0) {
+                    patternParens--;
+                } else {
+                    words.clear();
+                    pattern = false;
+                }
+                return true;
+            }
+            pattern = false;
+            patternParens = 0;
+            return false;
+        }
+
+        /** A newline may come between for NAME or case WORD and the in after it. */
+        private boolean headerGoesOn(char c) {
+            return c == '\n' && (header == Header.LOOP_IN || header == Header.CASE_IN);
+        }
+
+        /** ;; ;& and ;;& end a case item: a pattern follows, or esac. */
+        private void caseItemEnd() {
+            endCommand();
+            pos += text.startsWith(";;&", pos) ? 3 : 2;
+            pattern = true;
+        }
+
+        /** NAME ( ) defines a function: NAME does not run here, the body that follows is read as commands. */
+        private boolean functionDefinition() {
+            int next = pos + 1;
+            while (next < text.length() && (text.charAt(next) == ' ' || text.charAt(next) == '\t')) {
+                next++;
+            }
+            return words.size() == 1 && next < text.length() && text.charAt(next) == ')';
+        }
+
         private void redirection() {
+            prefixed = true;
             // A file-descriptor number right before the operator belongs to it: 2>&1.
             if (inWord && word.toString().matches("[0-9]+")) {
                 word.setLength(0);
@@ -265,12 +375,14 @@ public final class ShellScript {
                 throw new ShellSyntaxException("unterminated single quote");
             }
             inWord = true;
+            quoted = true;
             word.append(text, pos + 1, end);
             pos = end + 1;
         }
 
         private void doubleQuoted() {
             inWord = true;
+            quoted = true;
             pos++;
             while (pos < text.length() && text.charAt(pos) != '"') {
                 char c = text.charAt(pos);
@@ -305,6 +417,7 @@ public final class ShellScript {
             if (next == '\n') {
                 pos++; // a line continuation: the two lines are one
             } else {
+                quoted = true;
                 append(next); // moves past it; skipping one more would eat a separator: \a;pg_dump
             }
         }
@@ -339,7 +452,7 @@ public final class ShellScript {
 
         /** A variable where the program name goes means the program is unknown. */
         private void opaqueIfProgram() {
-            if (words.isEmpty() && word.length() == 0 && !redirectTarget) {
+            if (words.isEmpty() && word.length() == 0 && !redirectTarget && header == Header.NONE && !pattern) {
                 opaque = true;
             }
         }
@@ -392,18 +505,100 @@ public final class ShellScript {
             if (!inWord) {
                 return;
             }
+            String ended = word.toString();
             if (redirectTarget) {
                 redirectTarget = false;
-            } else if (!(words.isEmpty() && isAssignment(word.toString()))) {
-                words.add(word.toString());
+            } else if (grammar(ended)) {
+                // taken: not part of a simple command
+            } else if (words.isEmpty() && isAssignment(ended)) {
+                prefixed = true;
+            } else {
+                words.add(ended);
             }
             word.setLength(0);
             inWord = false;
+            quoted = false;
+        }
+
+        /**
+         * Takes a word that is shell grammar rather than part of a simple command: a reserved word where a
+         * command starts, or a word of a for, select, case or function header. Returns whether it took it.
+         */
+        private boolean grammar(String w) {
+            if (header != Header.NONE) {
+                return headerWord(w);
+            }
+            boolean reserved = !quoted && atCommandStart();
+            if (pattern) {
+                if (reserved && w.equals("esac")) {
+                    pattern = false;
+                    cases--;
+                    return true;
+                }
+                return false;
+            }
+            if (!reserved) {
+                return false;
+            }
+            switch (w) {
+                case "for", "select" -> header = Header.LOOP_NAME;
+                case "case" -> header = Header.CASE_WORD;
+                case "function" -> header = Header.FUNCTION_NAME;
+                case "esac" -> cases = Math.max(0, cases - 1);
+                default -> {
+                    return LEADING_WORDS.contains(w) || CLOSING_WORDS.contains(w);
+                }
+            }
+            return true;
+        }
+
+        /** A word of a header: a name or a list, never a command. */
+        private boolean headerWord(String w) {
+            Header at = header;
+            header = Header.NONE;
+            switch (at) {
+                case LOOP_NAME -> header = Header.LOOP_IN;
+                case LOOP_IN -> {
+                    if (quoted || !w.equals("in") && !w.equals("do")) {
+                        return grammar(w); // bash refuses this; read on as if a command started here
+                    }
+                    header = w.equals("in") ? Header.LOOP_WORDS : Header.NONE;
+                }
+                case LOOP_WORDS -> header = Header.LOOP_WORDS;
+                case CASE_WORD -> header = Header.CASE_IN;
+                case CASE_IN -> {
+                    if (quoted || !w.equals("in")) {
+                        return grammar(w);
+                    }
+                    cases++;
+                    pattern = true;
+                }
+                default -> {
+                    // FUNCTION_NAME: the name is not run.
+                }
+            }
+            return true;
+        }
+
+        /** Whether the word here would be the program: nothing before it, or only bash's time [-p] [--]. */
+        private boolean atCommandStart() {
+            if (prefixed) {
+                return false;
+            }
+            for (int i = 0; i < words.size(); i++) {
+                String w = words.get(i);
+                if (!(i == 0 ? w.equals("time") : w.equals("-p") || w.equals("--"))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void endCommand() {
             endWord();
+            header = Header.NONE;
             redirectTarget = false;
+            prefixed = false;
             if (!words.isEmpty()) {
                 commands.add(new SimpleCommand(words));
                 words.clear();

@@ -2,12 +2,16 @@ package dev.agentguard.api.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ShellScriptTest {
@@ -41,6 +45,79 @@ class ShellScriptTest {
         assertThat(parsed.commands()).extracting(SimpleCommand::program)
                 .containsExactly(programs.split(","));
         assertThat(parsed.opaque()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void reservedWordsAreNotPrograms(String script, List<String> programs) {
+        ShellScript parsed = ShellScript.parse(script);
+
+        assertThat(parsed.commands()).extracting(SimpleCommand::program).containsExactlyElementsOf(programs);
+        assertThat(parsed.opaque()).isFalse();
+    }
+
+    static Stream<Arguments> reservedWordsAreNotPrograms() {
+        return Stream.of(
+                arguments("if true; then pg_dump db; fi", List.of("true", "pg_dump")),
+                arguments("if pg_dump db; then :; else rsync a h:b; fi", List.of("pg_dump", ":", "rsync")),
+                arguments("if false; then :; elif pg_dump db; then :; fi", List.of("false", ":", "pg_dump", ":")),
+                arguments("if true\nthen\n  pg_dump db\nfi", List.of("true", "pg_dump")),
+                arguments("true && if pg_dump db; then :; fi", List.of("true", "pg_dump", ":")),
+                arguments("while pg_dump db; do sleep 1; done", List.of("pg_dump", "sleep")),
+                arguments("until false; do pg_dump db; done", List.of("false", "pg_dump")),
+                arguments("echo x | while read l; do pg_dump \"$l\"; done < list", List.of("echo", "read", "pg_dump")),
+                arguments("! pg_dump db", List.of("pg_dump")),
+                arguments("if ! pg_dump db; then :; fi", List.of("pg_dump", ":")),
+                arguments("{ pg_dump db; }", List.of("pg_dump")),
+                arguments("{ { pg_dump db; }; } > out", List.of("pg_dump")),
+                arguments("time pg_dump db", List.of("time", "pg_dump")),
+                arguments("time -p ! pg_dump db", List.of("time", "pg_dump")),
+                arguments("time if pg_dump db; then :; fi", List.of("time", "pg_dump", ":")),
+                arguments("coproc pg_dump db", List.of("pg_dump")),
+                arguments("echo if then fi do done esac", List.of("echo")),
+                arguments("'if' x; \"fi\" y", List.of("if", "fi")),
+                // After an assignment or a redirection no word is reserved: bash runs a program named case.
+                arguments("(X=1 case a in\npg_dump db)", List.of("case", "pg_dump")),
+                arguments("(>/dev/null case a in\npg_dump db)", List.of("case", "pg_dump")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void loopAndCaseHeadersAreNotCommandsButTheirBodiesAre(String script, List<String> programs) {
+        ShellScript parsed = ShellScript.parse(script);
+
+        assertThat(parsed.commands()).extracting(SimpleCommand::program).containsExactlyElementsOf(programs);
+        assertThat(parsed.opaque()).isFalse();
+    }
+
+    static Stream<Arguments> loopAndCaseHeadersAreNotCommandsButTheirBodiesAre() {
+        return Stream.of(
+                arguments("for i in 1; do pg_dump db; done", List.of("pg_dump")),
+                arguments("for i in pg_dump mysqldump; do echo $i; done", List.of("echo")),
+                arguments("for i do pg_dump db; done", List.of("pg_dump")),
+                arguments("for i; do pg_dump db; done", List.of("pg_dump")),
+                arguments("for i\nin a b\ndo\n  pg_dump db\ndone", List.of("pg_dump")),
+                arguments("for f in $(ls); do pg_dump \"$f\"; done", List.of("ls", "pg_dump")),
+                arguments("select x in a b; do pg_dump db; done", List.of("pg_dump")),
+                arguments("case x in x) pg_dump db;; esac", List.of("pg_dump")),
+                arguments("case pg_dump in pg_dump) echo;; esac", List.of("echo")),
+                arguments("case $1 in (a|b) echo;; *) pg_dump db; esac", List.of("echo", "pg_dump")),
+                arguments("case x in\n  a) ls ;;\n  b) pg_dump db ;;\nesac", List.of("ls", "pg_dump")),
+                arguments("case x\nin x) pg_dump db;; esac", List.of("pg_dump")),
+                arguments("case x in esac; pg_dump db", List.of("pg_dump")),
+                arguments("case x in y) ;& x) pg_dump db;;& *) ls;; esac", List.of("pg_dump", "ls")),
+                arguments("case a in a) case b in b) ls;; esac;; c) pg_dump db;; esac", List.of("ls", "pg_dump")),
+                arguments("(case x in x) pg_dump db;; esac)", List.of("pg_dump")),
+                arguments("f() { pg_dump db; }", List.of("pg_dump")),
+                arguments("f () ( pg_dump db )", List.of("pg_dump")),
+                arguments("function f { pg_dump db; }", List.of("pg_dump")),
+                arguments("function f() { pg_dump db; }; f", List.of("pg_dump", "f")));
+    }
+
+    @Test
+    void bracesOnlyGroupWhenTheyStandAlone() {
+        assertThat(ShellScript.parse("echo {} {a,b} x{y}").commands()).extracting(SimpleCommand::argv)
+                .containsExactly(List.of("echo", "{}", "{a,b}", "x{y}"));
     }
 
     @ParameterizedTest(name = "{0}")

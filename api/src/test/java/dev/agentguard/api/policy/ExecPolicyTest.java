@@ -124,6 +124,17 @@ class ExecPolicyTest {
         assertThat(d.command()).isPresent();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"if true; then pg_dump db; fi", "for i in 1; do pg_dump db; done",
+            "for i do pg_dump db; done", "case x in x) pg_dump db;; esac", "f() { pg_dump db; }",
+            "function f { pg_dump db; }", "! pg_dump db", "time ! pg_dump db", "while true; do pg_dump db; done"})
+    void reservedWordsDoNotHideACommand(String script) {
+        ExecPolicy.ExecDecision d = ExecPolicy.decideScript(script, AGENT, EXFILTRATION);
+
+        assertThat(d.decision().action()).as(script).isEqualTo(Action.Deny);
+        assertThat(d.command()).map(SimpleCommand::program).as(script).contains("pg_dump");
+    }
+
     @Test
     void aScriptNamesTheCommandThatDecided() {
         ExecPolicy.ExecDecision d = ExecPolicy.decideScript("echo ok; pg_dump db", AGENT, EXFILTRATION);
