@@ -15,8 +15,11 @@ import java.util.Set;
  * whose reserved words and headers are not commands but whose bodies are, and
  * function definitions, whose bodies are checked whether or not they are
  * called; command substitution {@code $( )} and
- * backticks, whose commands are checked too; single quotes, double quotes and
- * backslash escapes; leading {@code NAME=value} assignments; redirections
+ * backticks, whose commands are checked too; single quotes, double quotes,
+ * backslash escapes, and bash's {@code $'...'} and {@code $"..."} (a script
+ * using {@code $'...'} is also read as dash reads it, which has no such quote,
+ * and the commands of both readings are checked); leading {@code NAME=value}
+ * assignments; redirections
  * ({@code > >> < 2>&1 &> <<<}); comments; and the {@code exec}, {@code command},
  * {@code env}, {@code nohup}, {@code time}, {@code xargs} and similar wrappers, whose
  * wrapped command is reported as well.
@@ -58,11 +61,20 @@ public final class ShellScript {
     }
 
     public static ShellScript parse(String script) {
-        Parser parser = new Parser(script, 0);
+        Parser parser = new Parser(script, 0, false);
         parser.parse();
-        List<SimpleCommand> expanded = new ArrayList<>();
+        List<SimpleCommand> found = new ArrayList<>(parser.commands);
         boolean opaque = parser.opaque;
-        for (SimpleCommand command : parser.commands) {
+        if (script.contains("$'")) {
+            // dash has no $'...': to it $'a\' is $ and the quoted a\, so the quotes after it pair up another
+            // way and other text is commands. sh may be either shell; what either would run is checked.
+            Parser dash = new Parser(script, 0, true);
+            dash.parseUpToAnError();
+            dash.commands.stream().filter(c -> !found.contains(c)).forEach(found::add);
+            opaque |= dash.opaque;
+        }
+        List<SimpleCommand> expanded = new ArrayList<>();
+        for (SimpleCommand command : found) {
             opaque |= expand(command, expanded, 0);
         }
         return new ShellScript(expanded, opaque);
@@ -182,11 +194,78 @@ public final class ShellScript {
         return args.subList(i, args.size());
     }
 
+    /** Decodes the backslash escapes of bash's {@code $'...'} as bash does. */
+    private static String ansiC(String quoted) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < quoted.length()) {
+            char c = quoted.charAt(i++);
+            if (c == '\\' && i < quoted.length()) {
+                i = ansiCEscape(quoted, i, out);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Appends the escape whose letter is at {@code i}; returns the index after it. */
+    private static int ansiCEscape(String quoted, int i, StringBuilder out) {
+        char letter = quoted.charAt(i);
+        int simple = "abeEfnrtv\\'\"?".indexOf(letter);
+        if (simple >= 0) {
+            out.append("\007\b\033\033\f\n\r\t\013\\'\"?".charAt(simple));
+            return i + 1;
+        }
+        return switch (letter) {
+            case 'x' -> number(quoted, i + 1, 2, 16, out);
+            case 'u' -> number(quoted, i + 1, 4, 16, out);
+            case 'U' -> number(quoted, i + 1, 8, 16, out);
+            case 'c' -> control(quoted, i + 1, out);
+            default -> {
+                if (letter >= '0' && letter <= '7') {
+                    yield number(quoted, i, 3, 8, out);
+                }
+                out.append('\\').append(letter); // not an escape: both characters stay
+                yield i + 1;
+            }
+        };
+    }
+
+    /** Up to {@code max} digits as one character; with none, the escape stays as written ({@code \x}). */
+    private static int number(String quoted, int from, int max, int radix, StringBuilder out) {
+        int end = from;
+        int value = 0;
+        while (end < quoted.length() && end - from < max && Character.digit(quoted.charAt(end), radix) >= 0) {
+            value = value * radix + Character.digit(quoted.charAt(end), radix);
+            end++;
+        }
+        if (end == from) {
+            out.append('\\').append(quoted.charAt(from - 1));
+        } else {
+            out.appendCodePoint(Character.isValidCodePoint(value) ? value : 0xFFFD);
+        }
+        return end;
+    }
+
+    /** {@code \cX} is control-X; {@code \c\\} takes both backslashes. */
+    private static int control(String quoted, int at, StringBuilder out) {
+        if (at >= quoted.length()) {
+            out.append("\\c");
+            return at;
+        }
+        char x = quoted.charAt(at);
+        out.append((char) (x == '?' ? 0x7f : Character.toUpperCase(x) & 0x1f));
+        return x == '\\' && at + 1 < quoted.length() && quoted.charAt(at + 1) == '\\' ? at + 2 : at + 1;
+    }
+
     /** A small recursive-descent tokenizer for the shell grammar's command level. */
     private static final class Parser {
 
         private final String text;
         private final int depth;
+        /** Reads as dash does, which has no $'...'. */
+        private final boolean posix;
         private int pos;
         private final List<SimpleCommand> commands = new ArrayList<>();
         private boolean opaque;
@@ -226,9 +305,19 @@ public final class ShellScript {
             FUNCTION_NAME
         }
 
-        Parser(String text, int depth) {
+        Parser(String text, int depth, boolean posix) {
             this.text = text;
             this.depth = depth;
+            this.posix = posix;
+        }
+
+        /** Parses up to a syntax error, if any: a shell runs the lines before it. */
+        void parseUpToAnError() {
+            try {
+                parse();
+            } catch (ShellSyntaxException e) {
+                // The commands read before the error are kept; the one it cut short never runs.
+            }
         }
 
         void parse() {
@@ -446,8 +535,38 @@ public final class ShellScript {
                 pos = end + 1;
                 return;
             }
+            if (!posix && pos + 1 < text.length() && text.charAt(pos + 1) == '\'') {
+                ansiCQuoted();
+                return;
+            }
+            if (pos + 1 < text.length() && text.charAt(pos + 1) == '"') {
+                pos++; // $"..." is a double-quoted string bash may translate; dash reads $ as itself there
+                doubleQuoted();
+                return;
+            }
             opaqueIfProgram();
             append('$');
+        }
+
+        /**
+         * bash's $'...': a backslash escapes any character, \' included, so the string ends at the first
+         * unescaped quote; the escapes are then decoded. A NUL ends what the string gives, as in bash:
+         * $'pg_dump\0x' is pg_dump.
+         */
+        private void ansiCQuoted() {
+            int end = pos + 2;
+            while (end < text.length() && text.charAt(end) != '\'') {
+                end += text.charAt(end) == '\\' ? 2 : 1;
+            }
+            if (end >= text.length()) {
+                throw new ShellSyntaxException("unterminated $' quote");
+            }
+            String decoded = ansiC(text.substring(pos + 2, end));
+            int nul = decoded.indexOf('\0');
+            inWord = true;
+            quoted = true;
+            word.append(decoded, 0, nul < 0 ? decoded.length() : nul);
+            pos = end + 1;
         }
 
         /** A variable where the program name goes means the program is unknown. */
@@ -483,7 +602,7 @@ public final class ShellScript {
                 opaque = true;
                 return;
             }
-            Parser inner = new Parser(script, depth + 1);
+            Parser inner = new Parser(script, depth + 1, posix);
             inner.parse();
             commands.addAll(inner.commands);
             opaque |= inner.opaque;

@@ -121,6 +121,40 @@ class ShellScriptTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void ansiCQuotesAreDecodedAsBashDoes(String script, List<String> argv) {
+        assertThat(ShellScript.parse(script).commands().get(0).argv()).isEqualTo(argv);
+    }
+
+    static Stream<Arguments> ansiCQuotesAreDecodedAsBashDoes() {
+        return Stream.of(
+                arguments("echo $'\\''", List.of("echo", "'")),
+                arguments("echo $'a\\tb\\n' $'\\\\' $'\\\"'", List.of("echo", "a\tb\n", "\\", "\"")),
+                arguments("$'\\x70g_dump' db", List.of("pg_dump", "db")),
+                arguments("$'\\160g_dump' db", List.of("pg_dump", "db")),
+                arguments("$'\\u0070g_'dump db", List.of("pg_dump", "db")),
+                arguments("$'pg_dump\\0junk' db", List.of("pg_dump", "db")),
+                arguments("echo $'\\x414\\101\\cA\\e\\z\\x'", List.of("echo", "A4A\u0001\u001b\\z\\x")),
+                arguments("$\"pg_dump\" db", List.of("pg_dump", "db")),
+                arguments("echo \"$'x'\"", List.of("echo", "$'x'")));
+    }
+
+    @Test
+    void anEscapedQuoteDoesNotEndAnAnsiCQuote() {
+        assertThat(ShellScript.parse("echo $'\\''\npg_dump db").commands()).extracting(SimpleCommand::program)
+                .containsExactly("echo", "pg_dump");
+        assertThatThrownBy(() -> ShellScript.parse("echo $'\\''\npg_dump db\n'"))
+                .isInstanceOf(ShellSyntaxException.class);
+    }
+
+    @Test
+    void whatDashRunsOfAnAnsiCQuoteIsCheckedToo() {
+        // bash reads one string here; dash, which has no $'...', reads $ and '\' and runs pg_dump.
+        assertThat(ShellScript.parse("echo $'\\' ; pg_dump db ; echo \\'' # '").commands())
+                .extracting(SimpleCommand::program).contains("echo", "pg_dump");
+    }
+
+    @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"pg_\\\ndump db", "p''g_dump db", "p\"\"g_dump db", "\"pg_dump\" db", "'pg_dump' db",
             "\\pg_dump db", "pg\\_dump db", "2>/dev/null pg_dump db"})
     void quotingAndEscapesDoNotHideTheProgram(String script) {
@@ -170,7 +204,7 @@ class ShellScriptTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"echo 'open", "echo \"open", "echo `open", "echo $(open"})
+    @ValueSource(strings = {"echo 'open", "echo \"open", "echo `open", "echo $(open", "echo $'open"})
     void unterminatedQuotesAreRefused(String script) {
         assertThatThrownBy(() -> ShellScript.parse(script)).isInstanceOf(ShellSyntaxException.class)
                 .hasMessageContaining("unterminated");

@@ -135,6 +135,24 @@ class ExecPolicyTest {
         assertThat(d.command()).map(SimpleCommand::program).as(script).contains("pg_dump");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"$'\\x70g_dump' db", "$'pg_\\x64ump' db", "echo $'\\''\npg_dump db", "$\"pg_dump\" db"})
+    void ansiCAndLocaleQuotesDoNotHideACommand(String script) {
+        ExecPolicy.ExecDecision d = ExecPolicy.decideScript(script, AGENT, EXFILTRATION);
+
+        assertThat(d.decision().action()).as(script).isEqualTo(Action.Deny);
+        assertThat(d.command()).map(SimpleCommand::program).as(script).contains("pg_dump");
+    }
+
+    @Test
+    void aQuoteThatOnlyBashEndsLaterIsRefused() {
+        // bash runs pg_dump, then stops at the last line's open quote: the script is refused, not one echo.
+        ExecPolicy.ExecDecision d = ExecPolicy.decideScript("echo $'\\''\npg_dump db\n'", AGENT, List.of());
+
+        assertThat(d.decision().action()).isEqualTo(Action.Deny);
+        assertThat(d.decision().match()).get().satisfies(m -> assertThat(m.rule()).isEqualTo(ExecPolicy.SYNTAX_RULE));
+    }
+
     @Test
     void aScriptNamesTheCommandThatDecided() {
         ExecPolicy.ExecDecision d = ExecPolicy.decideScript("echo ok; pg_dump db", AGENT, EXFILTRATION);
