@@ -476,7 +476,9 @@ public final class ShellScript {
             while (pos < text.length() && text.charAt(pos) != '"') {
                 char c = text.charAt(pos);
                 if (c == '\\' && pos + 1 < text.length() && "$`\"\\\n".indexOf(text.charAt(pos + 1)) >= 0) {
-                    word.append(text.charAt(pos + 1));
+                    if (text.charAt(pos + 1) != '\n') { // a backslash and newline join lines, in quotes too
+                        word.append(text.charAt(pos + 1));
+                    }
                     pos += 2;
                 } else if (c == '`') {
                     backtick();

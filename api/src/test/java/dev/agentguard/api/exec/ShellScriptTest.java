@@ -156,7 +156,7 @@ class ShellScriptTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"pg_\\\ndump db", "p''g_dump db", "p\"\"g_dump db", "\"pg_dump\" db", "'pg_dump' db",
-            "\\pg_dump db", "pg\\_dump db", "2>/dev/null pg_dump db"})
+            "\\pg_dump db", "pg\\_dump db", "2>/dev/null pg_dump db", "\"pg_\\\ndump\" db"})
     void quotingAndEscapesDoNotHideTheProgram(String script) {
         ShellScript parsed = ShellScript.parse(script);
 
