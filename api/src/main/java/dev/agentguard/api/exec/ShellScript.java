@@ -3,6 +3,7 @@ package dev.agentguard.api.exec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Splits a POSIX shell script (what {@code sh -c} or {@code bash -c} gets, or a
@@ -51,6 +52,7 @@ public final class ShellScript {
     /** Reserved words that close a compound command; {@code esac} also ends a case. */
     private static final Set<String> CLOSING_WORDS = Set.of("fi", "done");
     private static final int MAX_DEPTH = 16;
+    private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[.*])?\\+?=.*", Pattern.DOTALL);
 
     private final List<SimpleCommand> commands;
     private final boolean opaque;
@@ -183,7 +185,8 @@ public final class ShellScript {
                 i += 2;
                 continue;
             }
-            if (arg.startsWith("-") || Parser.isAssignment(arg)
+            // env, sudo and the like take every word with an = for a variable: env 'a b=c' cmd runs cmd.
+            if (arg.startsWith("-") || arg.contains("=")
                     || wrapper.equals("timeout") && i == 0 && arg.matches("[0-9.]+[smhd]?")
                     || wrapper.equals("nice") && arg.matches("-?[0-9]+")) {
                 i++;
@@ -726,8 +729,12 @@ public final class ShellScript {
             }
         }
 
-        static boolean isAssignment(String word) {
-            return word.matches("[A-Za-z_][A-Za-z0-9_]*=.*");
+        /**
+         * NAME=value, bash's NAME+=value and NAME[i]=value, with a value that may hold newlines: an
+         * assignment taken for the program hides the program after it.
+         */
+        private static boolean isAssignment(String word) {
+            return ASSIGNMENT.matcher(word).matches();
         }
     }
 }

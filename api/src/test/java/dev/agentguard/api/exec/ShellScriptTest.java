@@ -156,7 +156,8 @@ class ShellScriptTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"pg_\\\ndump db", "p''g_dump db", "p\"\"g_dump db", "\"pg_dump\" db", "'pg_dump' db",
-            "\\pg_dump db", "pg\\_dump db", "2>/dev/null pg_dump db", "\"pg_\\\ndump\" db"})
+            "\\pg_dump db", "pg\\_dump db", "2>/dev/null pg_dump db", "\"pg_\\\ndump\" db", "X='a\nb' pg_dump db",
+            "X+=1 pg_dump db", "a[0]=1 pg_dump db"})
     void quotingAndEscapesDoNotHideTheProgram(String script) {
         ShellScript parsed = ShellScript.parse(script);
 
@@ -170,6 +171,16 @@ class ShellScriptTest {
                 .containsExactly(List.of("echo", "a"), List.of("pg_dump", "db"));
         assertThat(ShellScript.parse("echo a\\;pg_dump").commands()).extracting(SimpleCommand::argv)
                 .containsExactly(List.of("echo", "a;pg_dump"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = "=>", value = {
+            "env 'a b=c' pg_dump db => env,pg_dump",
+            "env X='a\\nb' pg_dump db => env,pg_dump",
+    })
+    void wrapperOptionsAndAssignmentsAreNotThePrograms(String script, String programs) {
+        assertThat(ShellScript.parse(script.replace("\\n", "\n")).commands()).extracting(SimpleCommand::program)
+                .containsExactly(programs.split(","));
     }
 
     @Test
