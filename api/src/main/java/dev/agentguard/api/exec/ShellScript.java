@@ -437,8 +437,9 @@ public final class ShellScript {
 
         private void redirection() {
             prefixed = true;
-            // A file-descriptor number right before the operator belongs to it: 2>&1.
-            if (inWord && word.toString().matches("[0-9]+")) {
+            // A file-descriptor number right before the operator belongs to it: 2>&1; so does bash's
+            // {name}, which {fd}>/dev/null pg_dump otherwise made the program.
+            if (inWord && word.toString().matches("[0-9]+|\\{[A-Za-z_][A-Za-z0-9_]*}")) {
                 word.setLength(0);
                 inWord = false;
             } else {
