@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * {@code env}, {@code nohup}, {@code time}, {@code xargs} and similar wrappers, whose
  * wrapped command is reported as well.
  *
- * <p>Not followed (the caller should treat it as opaque): variable expansion
- * (a program name taken from a variable, {@code $CMD}), aliases and functions
+ * <p>Not followed (the caller should treat it as opaque): expansions (a program
+ * name taken from a variable or a substitution, {@code $CMD}, {@code pg$X},
+ * {@code $(echo pg_dump)}), aliases and functions
  * defined earlier, {@code eval}, and here-document bodies. {@link #opaque()}
  * reports when the script uses them, so a policy can refuse such scripts.
  */
@@ -141,7 +142,8 @@ public final class ShellScript {
         }
         String program = command.program();
         List<String> args = command.arguments();
-        if (program.startsWith("$") || program.equals("eval") || program.equals("source") || program.equals(".")) {
+        if (computed(command.argv().get(0)) || program.equals("eval") || program.equals("source")
+                || program.equals(".")) {
             return true;
         }
         if (SHELLS.contains(program)) {
@@ -170,6 +172,14 @@ public final class ShellScript {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a program name is only known when the script runs: it has a variable or a substitution
+     * anywhere in it, as words keep those as written. pg${X}_dump and "$(echo pg_dump)" run pg_dump.
+     */
+    private static boolean computed(String name) {
+        return name.indexOf('$') >= 0 || name.indexOf('`') >= 0;
     }
 
     /** Drops the wrapper's own options and assignments: {@code env -i A=1 cmd} wraps {@code cmd}. */
@@ -489,9 +499,6 @@ public final class ShellScript {
                 } else if (c == '$' && pos + 1 < text.length() && text.charAt(pos + 1) == '(') {
                     dollar();
                 } else {
-                    if (c == '$') {
-                        opaqueIfProgram();
-                    }
                     word.append(c);
                     pos++;
                 }
@@ -526,8 +533,14 @@ public final class ShellScript {
                 throw new ShellSyntaxException("unterminated backtick");
             }
             nested(text.substring(pos + 1, end));
+            substituted(end + 1);
+        }
+
+        /** A substitution stays in its word as written, so a program name it makes is seen to be computed. */
+        private void substituted(int end) {
             inWord = true;
-            pos = end + 1;
+            word.append(text, pos, end);
+            pos = end;
         }
 
         private void dollar() {
@@ -537,8 +550,7 @@ public final class ShellScript {
                 if (!arithmetic) {
                     nested(text.substring(pos + 2, end));
                 }
-                inWord = true;
-                pos = end + 1;
+                substituted(end + 1);
                 return;
             }
             if (!posix && pos + 1 < text.length() && text.charAt(pos + 1) == '\'') {
@@ -550,7 +562,6 @@ public final class ShellScript {
                 doubleQuoted();
                 return;
             }
-            opaqueIfProgram();
             append('$');
         }
 
@@ -573,13 +584,6 @@ public final class ShellScript {
             quoted = true;
             word.append(decoded, 0, nul < 0 ? decoded.length() : nul);
             pos = end + 1;
-        }
-
-        /** A variable where the program name goes means the program is unknown. */
-        private void opaqueIfProgram() {
-            if (words.isEmpty() && word.length() == 0 && !redirectTarget && header == Header.NONE && !pattern) {
-                opaque = true;
-            }
         }
 
         private int matchingParen(int open) {

@@ -209,9 +209,22 @@ class ShellScriptTest {
         assertThat(ShellScript.parse(script).opaque()).isTrue();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"$(echo pg_dump) db", "`echo pg_dump` db", "pg${X}_dump db", "\"pg$X\" db",
+            "sudo $(echo pg_dump) db", "X=1 $(echo pg_dump) db"})
+    void aProgramNameFromAnExpansionIsOpaque(String script) {
+        assertThat(ShellScript.parse(script).opaque()).isTrue();
+    }
+
     @Test
     void variablesAsArgumentsAreNotOpaque() {
         assertThat(ShellScript.parse("echo $HOME \"$USER\" > $OUT").opaque()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X=$HOME/x Y=$(date) ls", "for i in $x; do echo $i; done", "case $1 in $x) ls;; esac"})
+    void expansionsOutsideTheProgramNameAreNotOpaque(String script) {
+        assertThat(ShellScript.parse(script).opaque()).isFalse();
     }
 
     @ParameterizedTest

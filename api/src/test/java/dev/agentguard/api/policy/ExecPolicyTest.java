@@ -154,6 +154,15 @@ class ExecPolicyTest {
         assertThat(d.decision().match()).get().satisfies(m -> assertThat(m.rule()).isEqualTo(ExecPolicy.SYNTAX_RULE));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"$(echo pg_dump) db", "pg${X}_dump db"})
+    void scriptsHidingTheirProgramAreRefusedAsOpaque(String script) {
+        ExecPolicy.ExecDecision d = ExecPolicy.decideScript(script, AGENT, EXFILTRATION);
+
+        assertThat(d.decision().action()).as(script).isEqualTo(Action.Deny);
+        assertThat(d.decision().match()).get().satisfies(m -> assertThat(m.rule()).isEqualTo(ExecPolicy.OPAQUE_RULE));
+    }
+
     @Test
     void aScriptNamesTheCommandThatDecided() {
         ExecPolicy.ExecDecision d = ExecPolicy.decideScript("echo ok; pg_dump db", AGENT, EXFILTRATION);
