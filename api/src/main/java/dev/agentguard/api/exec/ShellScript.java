@@ -207,6 +207,23 @@ public final class ShellScript {
         return args.subList(i, args.size());
     }
 
+    /**
+     * The command in backquotes: there a backslash quotes only $ ` and \ (and " within double quotes), and
+     * those backslashes go before the command is read, so `echo \`pg_dump\`` runs pg_dump.
+     */
+    private static String backquoted(String content, boolean inDoubleQuotes) {
+        String quotable = inDoubleQuotes ? "$`\\\"" : "$`\\";
+        StringBuilder command = new StringBuilder();
+        for (int i = 0; i < content.length(); i++) {
+            char c = content.charAt(i);
+            if (c == '\\' && i + 1 < content.length() && quotable.indexOf(content.charAt(i + 1)) >= 0) {
+                c = content.charAt(++i);
+            }
+            command.append(c);
+        }
+        return command.toString();
+    }
+
     /** Decodes the backslash escapes of bash's {@code $'...'} as bash does. */
     private static String ansiC(String quoted) {
         StringBuilder out = new StringBuilder();
@@ -340,7 +357,7 @@ public final class ShellScript {
                     case '\'' -> singleQuoted();
                     case '"' -> doubleQuoted();
                     case '\\' -> escaped();
-                    case '`' -> backtick();
+                    case '`' -> backtick(false);
                     case '$' -> dollar();
                     case '#' -> {
                         if (inWord) {
@@ -495,7 +512,7 @@ public final class ShellScript {
                     }
                     pos += 2;
                 } else if (c == '`') {
-                    backtick();
+                    backtick(true);
                 } else if (c == '$' && pos + 1 < text.length() && text.charAt(pos + 1) == '(') {
                     dollar();
                 } else {
@@ -524,7 +541,7 @@ public final class ShellScript {
             }
         }
 
-        private void backtick() {
+        private void backtick(boolean inDoubleQuotes) {
             int end = pos + 1;
             while (end < text.length() && text.charAt(end) != '`') {
                 end += text.charAt(end) == '\\' ? 2 : 1;
@@ -532,7 +549,7 @@ public final class ShellScript {
             if (end >= text.length()) {
                 throw new ShellSyntaxException("unterminated backtick");
             }
-            nested(text.substring(pos + 1, end));
+            nested(backquoted(text.substring(pos + 1, end), inDoubleQuotes));
             substituted(end + 1);
         }
 

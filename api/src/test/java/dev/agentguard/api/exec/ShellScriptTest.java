@@ -183,6 +183,12 @@ class ShellScriptTest {
                 .containsExactly(programs.split(","));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"echo `echo \\`pg_dump db\\``", "echo \"`echo \\`pg_dump db\\``\""})
+    void substitutionsAreFoundWhereverTheyNest(String script) {
+        assertThat(ShellScript.parse(script).commands()).extracting(SimpleCommand::program).contains("pg_dump");
+    }
+
     @Test
     void argumentsKeepTheirQuotedForm() {
         SimpleCommand curl = ShellScript.parse("curl --upload-file 'my file' \"http://h/a b\"").commands().get(0);
