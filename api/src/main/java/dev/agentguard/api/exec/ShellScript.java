@@ -1,7 +1,9 @@
 package dev.agentguard.api.exec;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -64,14 +66,14 @@ public final class ShellScript {
     }
 
     public static ShellScript parse(String script) {
-        Parser parser = new Parser(script, 0, false);
+        Parser parser = new Parser(script, 0, 0, false, Context.SCRIPT, new HashMap<>());
         parser.parse();
         List<SimpleCommand> found = new ArrayList<>(parser.commands);
         boolean opaque = parser.opaque;
         if (script.contains("$'")) {
             // dash has no $'...': to it $'a\' is $ and the quoted a\, so the quotes after it pair up another
             // way and other text is commands. sh may be either shell; what either would run is checked.
-            Parser dash = new Parser(script, 0, true);
+            Parser dash = new Parser(script, 0, 0, true, Context.SCRIPT, new HashMap<>());
             dash.parseUpToAnError();
             dash.commands.stream().filter(c -> !found.contains(c)).forEach(found::add);
             opaque |= dash.opaque;
@@ -289,6 +291,18 @@ public final class ShellScript {
         return x == '\\' && at + 1 < quoted.length() && quoted.charAt(at + 1) == '\\' ? at + 2 : at + 1;
     }
 
+    /** What a parser reads, and so what ends it. */
+    private enum Context {
+        /** A whole script: up to the end of the text. */
+        SCRIPT,
+        /** The commands of $( ), up to the ) that closes it. */
+        SUBSTITUTION,
+        /** The expression of $(( )), up to the first of its )). */
+        ARITHMETIC,
+        /** The inside of ${ }, up to its }. */
+        PARAMETER
+    }
+
     /** A small recursive-descent tokenizer for the shell grammar's command level. */
     private static final class Parser {
 
@@ -296,6 +310,15 @@ public final class ShellScript {
         private final int depth;
         /** Reads as dash does, which has no $'...'. */
         private final boolean posix;
+        private final Context context;
+        /**
+         * The inner parses of this text by start, context and depth, shared by its parsers so each is done
+         * once: $(( is read as arithmetic and, failing that, again as $(, and nested, the retries would
+         * multiply.
+         */
+        private final Map<Long, Parser> inner;
+        /** Why this parser's text is not a script, when it is not. */
+        private ShellSyntaxException failure;
         private int pos;
         private final List<SimpleCommand> commands = new ArrayList<>();
         private boolean opaque;
@@ -335,10 +358,20 @@ public final class ShellScript {
             FUNCTION_NAME
         }
 
-        Parser(String text, int depth, boolean posix) {
+        /** Parentheses and braces open in this parser, so the ) or } that ends it is known. */
+        private int parens;
+        private int braces;
+
+        Parser(String text, int start, int depth, boolean posix, Context context, Map<Long, Parser> inner) {
+            if (depth > MAX_DEPTH) {
+                throw new ShellSyntaxException("substitutions nested deeper than " + MAX_DEPTH);
+            }
             this.text = text;
+            this.pos = start;
             this.depth = depth;
             this.posix = posix;
+            this.context = context;
+            this.inner = inner;
         }
 
         /** Parses up to a syntax error, if any: a shell runs the lines before it. */
@@ -350,33 +383,84 @@ public final class ShellScript {
             }
         }
 
+        /**
+         * Reads to the end of the text, or for a substitution, arithmetic or parameter expansion, to the
+         * character that ends it, which is left at {@link #pos}. Finding that end by parsing, as the shell
+         * does, rather than by counting parentheses, keeps a ) in a case pattern, a comment, a quote or a
+         * ${x:-)} from ending a $( early, which would leave the commands after it in the outer quotes.
+         */
         void parse() {
-            while (pos < text.length()) {
-                char c = text.charAt(pos);
-                switch (c) {
-                    case '\'' -> singleQuoted();
-                    case '"' -> doubleQuoted();
-                    case '\\' -> escaped();
-                    case '`' -> backtick(false);
-                    case '$' -> dollar();
-                    case '#' -> {
-                        if (inWord) {
-                            append(c);
-                        } else {
-                            skipComment();
-                        }
-                    }
-                    case ' ', '\t' -> {
-                        endWord();
-                        pos++;
-                    }
-                    case '{', '}' -> brace(c);
-                    case '\n', ';', '&', '|', '(', ')' -> separator(c);
-                    case '>', '<' -> redirection();
-                    default -> append(c);
+            boolean commands = context == Context.SCRIPT || context == Context.SUBSTITUTION;
+            while (pos < text.length() && !endsHere(text.charAt(pos))) {
+                if (commands) {
+                    scriptCharacter(text.charAt(pos));
+                } else {
+                    expressionCharacter(text.charAt(pos));
                 }
             }
-            endCommand();
+            if (pos >= text.length() && context != Context.SCRIPT) {
+                throw new ShellSyntaxException("unterminated " + switch (context) {
+                    case SUBSTITUTION -> "$(";
+                    case ARITHMETIC -> "$((";
+                    default -> "${";
+                });
+            }
+            if (commands) {
+                endCommand();
+            }
+        }
+
+        private boolean endsHere(char c) {
+            if (c == ')' && context == Context.SUBSTITUTION) {
+                endWord(); // a ) ends a word; if that is the esac of a case, the ) is no pattern's
+            }
+            return switch (context) {
+                case SCRIPT -> false;
+                case SUBSTITUTION -> c == ')' && parens == 0 && !pattern;
+                case ARITHMETIC -> c == ')' && parens == 0;
+                case PARAMETER -> c == '}' && braces == 0;
+            };
+        }
+
+        /** In $(( )) and ${ } words are data: only quotes, escapes, nesting and substitutions matter. */
+        private void expressionCharacter(char c) {
+            switch (c) {
+                case '\'' -> singleQuoted();
+                case '"' -> doubleQuoted();
+                case '\\' -> escaped();
+                case '`' -> backtick(false);
+                case '$' -> dollar();
+                default -> {
+                    parens += c == '(' ? 1 : c == ')' && parens > 0 ? -1 : 0;
+                    braces += c == '{' ? 1 : c == '}' && braces > 0 ? -1 : 0;
+                    pos++;
+                }
+            }
+        }
+
+        private void scriptCharacter(char c) {
+            switch (c) {
+                case '\'' -> singleQuoted();
+                case '"' -> doubleQuoted();
+                case '\\' -> escaped();
+                case '`' -> backtick(false);
+                case '$' -> dollar();
+                case '#' -> {
+                    if (inWord) {
+                        append(c);
+                    } else {
+                        skipComment();
+                    }
+                }
+                case ' ', '\t' -> {
+                    endWord();
+                    pos++;
+                }
+                case '{', '}' -> brace(c);
+                case '\n', ';', '&', '|', '(', ')' -> separator(c);
+                case '>', '<' -> redirection();
+                default -> append(c);
+            }
         }
 
         /** { and } are reserved words only as words of their own; otherwise part of one: {a,b}, ${x}, {}. */
@@ -405,11 +489,28 @@ public final class ShellScript {
                 caseItemEnd();
                 return;
             }
+            if (c == '(' && header == Header.LOOP_NAME && text.startsWith("((", pos) && arithmeticLoop()) {
+                return;
+            }
             if (c == '(' && functionDefinition()) {
                 words.clear();
             }
+            parens += c == '(' ? 1 : c == ')' && parens > 0 ? -1 : 0;
             endCommand();
             pos++;
+        }
+
+        /** bash's for ((init; test; step)): an expression, not commands; do or a separator follows. */
+        private boolean arithmeticLoop() {
+            Parser arithmetic = innerOrNull(Context.ARITHMETIC, pos + 2);
+            if (arithmetic == null || !text.startsWith("))", arithmetic.pos)) {
+                return false;
+            }
+            commands.addAll(arithmetic.commands);
+            opaque |= arithmetic.opaque;
+            pos = arithmetic.pos + 2;
+            header = Header.LOOP_IN;
+            return true;
         }
 
         /**
@@ -513,7 +614,7 @@ public final class ShellScript {
                     pos += 2;
                 } else if (c == '`') {
                     backtick(true);
-                } else if (c == '$' && pos + 1 < text.length() && text.charAt(pos + 1) == '(') {
+                } else if (c == '$' && pos + 1 < text.length() && "({".indexOf(text.charAt(pos + 1)) >= 0) {
                     dollar();
                 } else {
                     word.append(c);
@@ -561,13 +662,13 @@ public final class ShellScript {
         }
 
         private void dollar() {
-            if (pos + 1 < text.length() && text.charAt(pos + 1) == '(') {
-                boolean arithmetic = pos + 2 < text.length() && text.charAt(pos + 2) == '(';
-                int end = matchingParen(pos + 1);
-                if (!arithmetic) {
-                    nested(text.substring(pos + 2, end));
-                }
-                substituted(end + 1);
+            if (text.startsWith("$(", pos)) {
+                substitution();
+                return;
+            }
+            if (text.startsWith("${", pos)) {
+                Parser parameter = inner(Context.PARAMETER, pos + 2);
+                adopt(parameter, parameter.pos + 1);
                 return;
             }
             if (!posix && pos + 1 < text.length() && text.charAt(pos + 1) == '\'') {
@@ -603,36 +704,58 @@ public final class ShellScript {
             pos = end + 1;
         }
 
-        private int matchingParen(int open) {
-            int level = 0;
-            for (int i = open; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (c == '\\') {
-                    i++;
-                } else if (c == '\'') {
-                    int close = text.indexOf('\'', i + 1);
-                    if (close < 0) {
-                        break;
-                    }
-                    i = close;
-                } else if (c == '(') {
-                    level++;
-                } else if (c == ')' && --level == 0) {
-                    return i;
+        /** $( ), or $(( )) read as arithmetic when it ends with )), as bash decides: $((a) | b) is $( ). */
+        private void substitution() {
+            if (text.startsWith("$((", pos)) {
+                Parser arithmetic = innerOrNull(Context.ARITHMETIC, pos + 3);
+                if (arithmetic != null && text.startsWith("))", arithmetic.pos)) {
+                    adopt(arithmetic, arithmetic.pos + 2);
+                    return;
                 }
             }
-            throw new ShellSyntaxException("unterminated $(");
+            Parser commands = inner(Context.SUBSTITUTION, pos + 2);
+            adopt(commands, commands.pos + 1);
         }
 
-        private void nested(String script) {
-            if (depth >= MAX_DEPTH) {
-                opaque = true;
-                return;
+        private Parser inner(Context what, int start) {
+            long key = (long) start << 8 | (long) depth << 2 | what.ordinal();
+            Parser parser = inner.get(key);
+            if (parser == null) {
+                parser = new Parser(text, start, depth + 1, posix, what, inner);
+                try {
+                    parser.parse();
+                } catch (ShellSyntaxException e) {
+                    parser.failure = e;
+                }
+                inner.put(key, parser);
             }
-            Parser inner = new Parser(script, depth + 1, posix);
-            inner.parse();
+            if (parser.failure != null) {
+                throw parser.failure;
+            }
+            return parser;
+        }
+
+        private Parser innerOrNull(Context what, int start) {
+            try {
+                return inner(what, start);
+            } catch (ShellSyntaxException e) {
+                return null; // not arithmetic after all; read again as commands
+            }
+        }
+
+        /** Takes what an inner parser found; its text, up to {@code end}, stays in the word as written. */
+        private void adopt(Parser inner, int end) {
             commands.addAll(inner.commands);
             opaque |= inner.opaque;
+            substituted(end);
+        }
+
+        /** The command in backquotes, read from its own text once its backslashes are gone. */
+        private void nested(String script) {
+            Parser backquoted = new Parser(script, 0, depth + 1, posix, Context.SCRIPT, new HashMap<>());
+            backquoted.parse();
+            commands.addAll(backquoted.commands);
+            opaque |= backquoted.opaque;
         }
 
         private void skipComment() {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -98,6 +99,8 @@ class ShellScriptTest {
                 arguments("for i; do pg_dump db; done", List.of("pg_dump")),
                 arguments("for i\nin a b\ndo\n  pg_dump db\ndone", List.of("pg_dump")),
                 arguments("for f in $(ls); do pg_dump \"$f\"; done", List.of("ls", "pg_dump")),
+                arguments("for ((i = 0; i < 3; i++)); do pg_dump db; done", List.of("pg_dump")),
+                arguments("for ((i = 0; i < 3; i++)) do pg_dump db; done", List.of("pg_dump")),
                 arguments("select x in a b; do pg_dump db; done", List.of("pg_dump")),
                 arguments("case x in x) pg_dump db;; esac", List.of("pg_dump")),
                 arguments("case pg_dump in pg_dump) echo;; esac", List.of("echo")),
@@ -184,9 +187,37 @@ class ShellScriptTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"echo `echo \\`pg_dump db\\``", "echo \"`echo \\`pg_dump db\\``\""})
+    @ValueSource(strings = {"echo `echo \\`pg_dump db\\``", "echo \"`echo \\`pg_dump db\\``\"",
+            "echo $(( $(pg_dump db | wc -c) + 1 ))", "echo $((pg_dump db) | cat)",
+            "echo \"$(case x in x) pg_dump db;; esac)\"", "echo \"$(echo a # )\npg_dump db\n)\"",
+            "echo \"$(echo ${x:-)}; pg_dump db)\"", "echo \"${x:-$(pg_dump db)}\"", "echo \"${x:-'}'}\"; pg_dump db #'"})
     void substitutionsAreFoundWhereverTheyNest(String script) {
         assertThat(ShellScript.parse(script).commands()).extracting(SimpleCommand::program).contains("pg_dump");
+    }
+
+    @Test
+    void arithmeticIsAnExpressionAndNotCommands() {
+        ShellScript parsed = ShellScript.parse("echo $((a*b)) $(( (x < y) + 1 )) ${#x} ${y:-{z}}");
+
+        assertThat(parsed.commands()).extracting(SimpleCommand::argv)
+                .containsExactly(List.of("echo", "$((a*b))", "$(( (x < y) + 1 ))", "${#x}", "${y:-{z}}"));
+        assertThat(parsed.opaque()).isFalse();
+    }
+
+    @Test
+    void deeplyNestedSubstitutionsAreRefused() {
+        String script = "$(".repeat(5000) + "x" + ")".repeat(5000);
+
+        assertThatThrownBy(() -> ShellScript.parse(script)).isInstanceOf(ShellSyntaxException.class);
+    }
+
+    @Test
+    @Timeout(5)
+    void nestedArithmeticThatTurnsOutToBeCommandsIsReadOnce() {
+        // Each $(( is tried as arithmetic, then as $( ( ...; retried at every level that doubled each time.
+        String script = "echo " + "$(( (".repeat(15) + "x".repeat(20_000) + ") ) | cat)".repeat(15);
+
+        assertThat(ShellScript.parse(script).commands()).extracting(SimpleCommand::program).contains("cat");
     }
 
     @Test
@@ -234,7 +265,8 @@ class ShellScriptTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"echo 'open", "echo \"open", "echo `open", "echo $(open", "echo $'open"})
+    @ValueSource(strings = {"echo 'open", "echo \"open", "echo `open", "echo $(open", "echo $'open",
+            "echo $(case x in x) ls;; esac", "echo ${x", "echo $((1 + 2)"})
     void unterminatedQuotesAreRefused(String script) {
         assertThatThrownBy(() -> ShellScript.parse(script)).isInstanceOf(ShellSyntaxException.class)
                 .hasMessageContaining("unterminated");
