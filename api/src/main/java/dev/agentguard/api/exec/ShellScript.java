@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *
  * <p>Not followed (the caller should treat it as opaque): expansions (a program
  * name taken from a variable or a substitution, {@code $CMD}, {@code pg$X},
- * {@code $(echo pg_dump)}), aliases and functions
+ * {@code $(echo pg_dump)}, or made by brace or pathname expansion,
+ * {@code {pg_dump,db}}, {@code /usr/bin/pg_du?p}), aliases and functions
  * defined earlier, {@code eval}, and here-document bodies. {@link #opaque()}
  * reports when the script uses them, so a policy can refuse such scripts.
  */
@@ -55,6 +56,8 @@ public final class ShellScript {
     /** Reserved words that close a compound command; {@code esac} also ends a case. */
     private static final Set<String> CLOSING_WORDS = Set.of("fi", "done");
     private static final int MAX_DEPTH = 16;
+    /** A bracket pattern, [u], or a brace expansion, {a,b} or {1..3}. */
+    private static final Pattern EXPANDING = Pattern.compile("\\[[^\\]]+]|\\{[^{}]*(,|\\.\\.)[^{}]*}");
     private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[.*])?\\+?=.*", Pattern.DOTALL);
 
     private final List<SimpleCommand> commands;
@@ -144,7 +147,7 @@ public final class ShellScript {
         }
         String program = command.program();
         List<String> args = command.arguments();
-        if (computed(command.argv().get(0)) || program.equals("eval") || program.equals("source")
+        if (computed(command.argv().get(0)) || expanded(command.argv().get(0)) || program.equals("eval") || program.equals("source")
                 || program.equals(".")) {
             return true;
         }
@@ -182,6 +185,15 @@ public final class ShellScript {
      */
     private static boolean computed(String name) {
         return name.indexOf('$') >= 0 || name.indexOf('`') >= 0;
+    }
+
+    /**
+     * Whether the shell makes other words of a program name: brace expansion ({pg_dump,db} runs pg_dump
+     * db, as does pg_{dump,x} db) or a pathname pattern (/usr/bin/pg_du?p). Quoting is no longer known
+     * here, so a quoted one counts too, the cautious way; a lone [ is the test command.
+     */
+    private static boolean expanded(String name) {
+        return name.indexOf('*') >= 0 || name.indexOf('?') >= 0 || EXPANDING.matcher(name).find();
     }
 
     /** Drops the wrapper's own options and assignments: {@code env -i A=1 cmd} wraps {@code cmd}. */

@@ -253,13 +253,21 @@ class ShellScriptTest {
         assertThat(ShellScript.parse(script).opaque()).isTrue();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"{pg_dump,db}", "pg_{dump,x} db", "/usr/bin/pg_du?p db", "/usr/bin/pg_d[u]mp db",
+            "/usr/bin/pg_d* db", "sudo pg_{dump,x} db"})
+    void aProgramNameFromBraceOrPathnameExpansionIsOpaque(String script) {
+        assertThat(ShellScript.parse(script).opaque()).isTrue();
+    }
+
     @Test
     void variablesAsArgumentsAreNotOpaque() {
         assertThat(ShellScript.parse("echo $HOME \"$USER\" > $OUT").opaque()).isFalse();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"X=$HOME/x Y=$(date) ls", "for i in $x; do echo $i; done", "case $1 in $x) ls;; esac"})
+    @ValueSource(strings = {"X=$HOME/x Y=$(date) ls", "for i in $x; do echo $i; done", "case $1 in $x) ls;; esac",
+            "[ -f x ] && echo {a,b} *.txt", "for i in *.sql; do echo $i; done", "case $1 in *) ls;; esac"})
     void expansionsOutsideTheProgramNameAreNotOpaque(String script) {
         assertThat(ShellScript.parse(script).opaque()).isFalse();
     }

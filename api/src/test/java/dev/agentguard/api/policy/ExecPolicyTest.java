@@ -156,7 +156,7 @@ class ExecPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"$(echo pg_dump) db", "pg${X}_dump db"})
+    @ValueSource(strings = {"$(echo pg_dump) db", "pg${X}_dump db", "/usr/bin/pg_du?p db", "{pg_dump,db}"})
     void scriptsHidingTheirProgramAreRefusedAsOpaque(String script) {
         ExecPolicy.ExecDecision d = ExecPolicy.decideScript(script, AGENT, EXFILTRATION);
 
