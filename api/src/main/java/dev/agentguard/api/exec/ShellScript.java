@@ -69,6 +69,14 @@ public final class ShellScript {
     }
 
     public static ShellScript parse(String script) {
+        return parse(script, true);
+    }
+
+    /**
+     * @param stdinChecked whether what the script's own stdin carries is checked line by line, as a line
+     *     typed into a session is; a shell given a -c script reads stdin that is not
+     */
+    private static ShellScript parse(String script, boolean stdinChecked) {
         Parser parser = new Parser(script, 0, 0, false, Context.SCRIPT, new HashMap<>());
         parser.parse();
         List<SimpleCommand> found = new ArrayList<>(parser.commands);
@@ -79,11 +87,12 @@ public final class ShellScript {
             Parser dash = new Parser(script, 0, 0, true, Context.SCRIPT, new HashMap<>());
             dash.parseUpToAnError();
             dash.commands.stream().filter(c -> !found.contains(c)).forEach(found::add);
+            parser.feedsStdin |= dash.feedsStdin;
             opaque |= dash.opaque;
         }
         List<SimpleCommand> expanded = new ArrayList<>();
         for (SimpleCommand command : found) {
-            opaque |= expand(command, expanded, 0);
+            opaque |= expand(command, expanded, 0, stdinChecked && !parser.feedsStdin);
         }
         return new ShellScript(expanded, opaque);
     }
@@ -97,20 +106,29 @@ public final class ShellScript {
             return new ShellScript(List.of(), false);
         }
         List<SimpleCommand> expanded = new ArrayList<>();
-        boolean opaque = expand(new SimpleCommand(argv), expanded, 0);
+        // The session checks the stdin of a shell that reads commands from it (readsCommandsFromStdin).
+        boolean opaque = expand(new SimpleCommand(argv), expanded, 0, true);
         return new ShellScript(expanded, opaque);
     }
 
     /**
      * Whether the command is a shell that reads its commands from stdin
-     * ({@code sh}, {@code bash -s}, {@code sh -i}): no {@code -c} script and no script file.
-     * Such stdin is checked line by line; other programs' stdin is data.
+     * ({@code sh}, {@code bash -s}, {@code sh -i}, {@code env sh}): no {@code -c} script and
+     * no script file. Such stdin is checked line by line; other programs' stdin is data.
      */
     public static boolean readsCommandsFromStdin(List<String> argv) {
-        if (argv.isEmpty() || !SHELLS.contains(new SimpleCommand(argv).program())) {
+        if (argv.isEmpty()) {
             return false;
         }
+        String program = new SimpleCommand(argv).program();
         List<String> args = argv.subList(1, argv.size());
+        if (WRAPPERS.contains(program) && !program.equals("xargs")) {
+            // sudo sh and env sh read the session's stdin as much as sh does; xargs makes arguments of it.
+            return readsCommandsFromStdin(stripWrapperOptions(program, args));
+        }
+        if (!SHELLS.contains(program)) {
+            return false;
+        }
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("-s")) {
@@ -118,6 +136,10 @@ public final class ShellScript {
             }
             if (arg.equals("--")) {
                 return i == args.size() - 1;
+            }
+            if (arg.matches("[-+][oO]")) {
+                i++; // set -o pipefail, shopt -O extglob: the option's name is no script file
+                continue;
             }
             if (!arg.startsWith("-") && !arg.startsWith("+")) {
                 return false; // a script file
@@ -139,15 +161,22 @@ public final class ShellScript {
         return opaque;
     }
 
-    /** Adds the command and whatever it wraps; returns whether anything was opaque. */
-    private static boolean expand(SimpleCommand command, List<SimpleCommand> into, int depth) {
+    /**
+     * Adds the command and whatever it wraps; returns whether anything was opaque.
+     *
+     * @param stdinChecked whether the command's stdin, should it be a shell reading commands from
+     *     there, is checked line by line
+     */
+    private static boolean expand(SimpleCommand command, List<SimpleCommand> into, int depth,
+            boolean stdinChecked) {
         into.add(command);
         if (depth >= MAX_DEPTH) {
             return true;
         }
         String program = command.program();
         List<String> args = command.arguments();
-        if (computed(command.argv().get(0)) || expanded(command.argv().get(0)) || program.equals("eval") || program.equals("source")
+        String name = command.argv().get(0);
+        if (computed(name) || expanded(name) || program.equals("eval") || program.equals("source")
                 || program.equals(".")) {
             return true;
         }
@@ -163,17 +192,19 @@ public final class ShellScript {
                 }
             }
             if (script >= 0 && script + 1 < args.size()) {
-                ShellScript inner = parse(args.get(script + 1));
+                // The session treats the stdin of sh -c as data: a shell in the script reading it is opaque.
+                ShellScript inner = parse(args.get(script + 1), false);
                 inner.commands.forEach(into::add);
                 return inner.opaque;
             }
-            // An interactive or stdin-fed shell: its input is checked line by line elsewhere.
-            return false;
+            // A script file runs unseen, like source; commands from stdin are seen only if that is checked:
+            // echo pg_dump db | sh and sh < file are not.
+            return !readsCommandsFromStdin(command.argv()) || !stdinChecked;
         }
         if (WRAPPERS.contains(program)) {
             List<String> wrapped = stripWrapperOptions(program, args);
             if (!wrapped.isEmpty()) {
-                return expand(new SimpleCommand(wrapped), into, depth + 1);
+                return expand(new SimpleCommand(wrapped), into, depth + 1, stdinChecked);
             }
         }
         return false;
@@ -333,6 +364,12 @@ public final class ShellScript {
         private ShellSyntaxException failure;
         private int pos;
         private final List<SimpleCommand> commands = new ArrayList<>();
+        /**
+         * The script has a pipe or a < redirection, so some command's stdin is not the script's: a shell
+         * reading commands there, echo pg_dump db | sh, is opaque. Which commands a pipe feeds is not
+         * worked out (into a while loop, all of its body), so this holds for the whole script.
+         */
+        private boolean feedsStdin;
         private boolean opaque;
         private final List<String> words = new ArrayList<>();
         private final StringBuilder word = new StringBuilder();
@@ -509,6 +546,7 @@ public final class ShellScript {
             }
             parens += c == '(' ? 1 : c == ')' && parens > 0 ? -1 : 0;
             endCommand();
+            feedsStdin |= c == '|' && !text.startsWith("||", pos) && !text.startsWith("||", pos - 1);
             pos++;
         }
 
@@ -519,6 +557,7 @@ public final class ShellScript {
                 return false;
             }
             commands.addAll(arithmetic.commands);
+            feedsStdin |= arithmetic.feedsStdin;
             opaque |= arithmetic.opaque;
             pos = arithmetic.pos + 2;
             header = Header.LOOP_IN;
@@ -577,6 +616,7 @@ public final class ShellScript {
 
         private void redirection() {
             prefixed = true;
+            feedsStdin |= text.charAt(pos) == '<';
             // A file-descriptor number right before the operator belongs to it: 2>&1; so does bash's
             // {name}, which {fd}>/dev/null pg_dump otherwise made the program.
             if (inWord && word.toString().matches("[0-9]+|\\{[A-Za-z_][A-Za-z0-9_]*}")) {
@@ -758,6 +798,7 @@ public final class ShellScript {
         /** Takes what an inner parser found; its text, up to {@code end}, stays in the word as written. */
         private void adopt(Parser inner, int end) {
             commands.addAll(inner.commands);
+            feedsStdin |= inner.feedsStdin;
             opaque |= inner.opaque;
             substituted(end);
         }
@@ -767,6 +808,7 @@ public final class ShellScript {
             Parser backquoted = new Parser(script, 0, depth + 1, posix, Context.SCRIPT, new HashMap<>());
             backquoted.parse();
             commands.addAll(backquoted.commands);
+            feedsStdin |= backquoted.feedsStdin;
             opaque |= backquoted.opaque;
         }
 

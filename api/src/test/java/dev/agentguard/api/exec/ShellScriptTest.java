@@ -190,7 +190,8 @@ class ShellScriptTest {
     @ValueSource(strings = {"echo `echo \\`pg_dump db\\``", "echo \"`echo \\`pg_dump db\\``\"",
             "echo $(( $(pg_dump db | wc -c) + 1 ))", "echo $((pg_dump db) | cat)",
             "echo \"$(case x in x) pg_dump db;; esac)\"", "echo \"$(echo a # )\npg_dump db\n)\"",
-            "echo \"$(echo ${x:-)}; pg_dump db)\"", "echo \"${x:-$(pg_dump db)}\"", "echo \"${x:-'}'}\"; pg_dump db #'"})
+            "echo \"$(echo ${x:-)}; pg_dump db)\"", "echo \"${x:-$(pg_dump db)}\"",
+            "echo \"${x:-'}'}\"; pg_dump db #'"})
     void substitutionsAreFoundWhereverTheyNest(String script) {
         assertThat(ShellScript.parse(script).commands()).extracting(SimpleCommand::program).contains("pg_dump");
     }
@@ -258,6 +259,35 @@ class ShellScriptTest {
             "/usr/bin/pg_d* db", "sudo pg_{dump,x} db"})
     void aProgramNameFromBraceOrPathnameExpansionIsOpaque(String script) {
         assertThat(ShellScript.parse(script).opaque()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"echo pg_dump db | sh", "base64 -d x | bash -s", "sh < script", "bash script.sh",
+            "sudo sh /tmp/x", "bash <<< 'pg_dump db'", "echo x |& sh",
+            "echo pg_dump db | while true; do sh; break; done"})
+    void aShellReadingAFileOrAPipeIsOpaque(String script) {
+        assertThat(ShellScript.parse(script).opaque()).isTrue();
+    }
+
+    @Test
+    void aShellReadingCommandsTheSessionDoesNotCheckIsOpaque() {
+        assertThat(ShellScript.ofArgv(List.of("sh", "/tmp/x.sh")).opaque()).isTrue();
+        assertThat(ShellScript.ofArgv(List.of("bash", "-e", "x.sh", "arg")).opaque()).isTrue();
+        // The stdin of sh -c is data to the session, and unchecked: a shell in the script reads it.
+        assertThat(ShellScript.ofArgv(List.of("sh", "-c", "exec sh")).opaque()).isTrue();
+        assertThat(ShellScript.ofArgv(List.of("sh")).opaque()).isFalse();
+        assertThat(ShellScript.ofArgv(List.of("env", "bash", "-s", "arg")).opaque()).isFalse();
+        // A shell typed into a session reads the lines typed after it, which are checked.
+        assertThat(ShellScript.parse("bash").opaque()).isFalse();
+        assertThat(ShellScript.parse("a || sh -i").opaque()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"sh, true", "bash -s x, true", "sh -i, true", "bash -o pipefail, true", "env sh, true",
+            "sudo -u postgres bash, true", "timeout 60 sh -e, true", "sh -c x, false", "bash x.sh, false",
+            "xargs sh, false", "cat, false", "env FOO=1 cat, false"})
+    void aShellReadsCommandsFromStdinBehindWrappersToo(String argv, boolean reads) {
+        assertThat(ShellScript.readsCommandsFromStdin(List.of(argv.split(" ")))).as(argv).isEqualTo(reads);
     }
 
     @Test

@@ -156,7 +156,8 @@ class ExecPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"$(echo pg_dump) db", "pg${X}_dump db", "/usr/bin/pg_du?p db", "{pg_dump,db}"})
+    @ValueSource(strings = {"$(echo pg_dump) db", "pg${X}_dump db", "/usr/bin/pg_du?p db", "{pg_dump,db}",
+            "echo pg_dump db | sh", "sh /tmp/dump.sh"})
     void scriptsHidingTheirProgramAreRefusedAsOpaque(String script) {
         ExecPolicy.ExecDecision d = ExecPolicy.decideScript(script, AGENT, EXFILTRATION);
 
