@@ -39,16 +39,28 @@ public final class ShellScript {
     /** Programs that run their arguments as a command. */
     private static final Set<String> WRAPPERS = Set.of("exec", "command", "env", "nohup", "time", "nice",
             "timeout", "xargs", "sudo", "doas", "stdbuf", "setsid", "chroot", "busybox", "watch", "strace");
-    /** Wrapper options that take a value: {@code sudo -u postgres cmd} wraps {@code cmd}. */
-    private static final java.util.Map<String, Set<String>> OPTIONS_WITH_VALUES = java.util.Map.of(
-            "sudo", Set.of("-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-D"),
-            "env", Set.of("-u", "-C", "-S"),
-            "timeout", Set.of("-s", "-k"),
-            "nice", Set.of("-n"),
-            "xargs", Set.of("-n", "-I", "-L", "-P", "-s", "-d", "-E", "-a"),
-            "stdbuf", Set.of("-i", "-o", "-e"),
-            "watch", Set.of("-n", "-d"),
-            "strace", Set.of("-o", "-e", "-p", "-s", "-u"));
+    /**
+     * Wrapper options that take a value: {@code sudo -u postgres cmd} wraps {@code cmd}. The value
+     * taken for the program hides the program after it, so long forms ({@code --user postgres}) count.
+     */
+    private static final Map<String, Set<String>> OPTIONS_WITH_VALUES = Map.ofEntries(
+            Map.entry("sudo", Set.of("-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-D", "-R", "-T", "--user",
+                    "--group", "--close-from", "--host", "--prompt", "--other-user", "--role", "--type", "--chdir",
+                    "--chroot", "--command-timeout")),
+            Map.entry("env", Set.of("-u", "-C", "-S", "--unset", "--chdir", "--split-string")),
+            Map.entry("timeout", Set.of("-s", "-k", "--signal", "--kill-after")),
+            Map.entry("nice", Set.of("-n", "--adjustment")),
+            Map.entry("xargs", Set.of("-n", "-I", "-L", "-P", "-s", "-d", "-E", "-a", "--max-args", "--max-lines",
+                    "--max-procs", "--max-chars", "--delimiter", "--arg-file", "--process-slot-var")),
+            Map.entry("stdbuf", Set.of("-i", "-o", "-e", "--input", "--output", "--error")),
+            // watch -d takes no value: --differences[=permanent] only attached.
+            Map.entry("watch", Set.of("-n", "--interval", "-q", "--equexit")),
+            Map.entry("strace", Set.of("-o", "-e", "-p", "-s", "-u", "-a", "-b", "-E", "-I", "-O", "-P", "-S", "-X")),
+            Map.entry("exec", Set.of("-a")),
+            // The time program (dash, env time, command time); bash's time keyword only has -p.
+            Map.entry("time", Set.of("-f", "-o", "--format", "--output")));
+    /** Operands a wrapper takes before the command: timeout DURATION cmd, chroot NEWROOT cmd. */
+    private static final Map<String, Integer> OPERANDS = Map.of("timeout", 1, "chroot", 1);
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh");
     /** Reserved words that lead into a command where one starts: the word after them is the program. */
     private static final Set<String> LEADING_WORDS = Set.of("if", "then", "else", "elif", "while", "until", "do", "!",
@@ -201,6 +213,12 @@ public final class ShellScript {
             // echo pg_dump db | sh and sh < file are not.
             return !readsCommandsFromStdin(command.argv()) || !stdinChecked;
         }
+        if (program.equals("watch")) {
+            // watch runs its arguments joined as a sh -c script: watch 'pg_dump db' runs pg_dump.
+            ShellScript inner = parse(String.join(" ", stripWrapperOptions(program, args)), false);
+            inner.commands.forEach(into::add);
+            return inner.opaque;
+        }
         if (WRAPPERS.contains(program)) {
             List<String> wrapped = stripWrapperOptions(program, args);
             if (!wrapped.isEmpty()) {
@@ -229,6 +247,8 @@ public final class ShellScript {
 
     /** Drops the wrapper's own options and assignments: {@code env -i A=1 cmd} wraps {@code cmd}. */
     private static List<String> stripWrapperOptions(String wrapper, List<String> args) {
+        Set<String> withValues = OPTIONS_WITH_VALUES.getOrDefault(wrapper, Set.of());
+        int operands = OPERANDS.getOrDefault(wrapper, 0);
         int i = 0;
         while (i < args.size()) {
             String arg = args.get(i);
@@ -236,20 +256,21 @@ public final class ShellScript {
                 i++;
                 break;
             }
-            if (OPTIONS_WITH_VALUES.getOrDefault(wrapper, Set.of()).contains(arg)) {
+            if (withValues.contains(arg)) {
                 i += 2;
                 continue;
             }
             // env, sudo and the like take every word with an = for a variable: env 'a b=c' cmd runs cmd.
-            if (arg.startsWith("-") || arg.contains("=")
-                    || wrapper.equals("timeout") && i == 0 && arg.matches("[0-9.]+[smhd]?")
+            // Where operands come first, such a word is one of them.
+            if (arg.startsWith("-") || operands == 0 && arg.contains("=")
                     || wrapper.equals("nice") && arg.matches("-?[0-9]+")) {
                 i++;
                 continue;
             }
             break;
         }
-        return args.subList(i, args.size());
+        // The operands follow the options: timeout -s KILL 5 cmd, where 5 was taken for the program.
+        return args.subList(Math.min(args.size(), i + operands), args.size());
     }
 
     /**

@@ -180,6 +180,14 @@ class ShellScriptTest {
     @CsvSource(delimiterString = "=>", value = {
             "env 'a b=c' pg_dump db => env,pg_dump",
             "env X='a\\nb' pg_dump db => env,pg_dump",
+            "timeout -s KILL 5 pg_dump db => timeout,pg_dump",
+            "timeout --signal KILL -- 5 pg_dump db => timeout,pg_dump",
+            "exec -a name pg_dump db => exec,pg_dump",
+            "sudo --user postgres pg_dump db => sudo,pg_dump",
+            "command time -f %e -o /tmp/t pg_dump db => command,time,pg_dump",
+            "chroot --userspec=a:b / pg_dump db => chroot,pg_dump",
+            "watch -d -n 1 pg_dump db => watch,pg_dump",
+            "watch 'pg_dump db' => watch,pg_dump",
     })
     void wrapperOptionsAndAssignmentsAreNotThePrograms(String script, String programs) {
         assertThat(ShellScript.parse(script.replace("\\n", "\n")).commands()).extracting(SimpleCommand::program)
