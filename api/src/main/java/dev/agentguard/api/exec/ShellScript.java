@@ -364,7 +364,9 @@ public final class ShellScript {
         /** The expression of $(( )), up to the first of its )). */
         ARITHMETIC,
         /** The inside of ${ }, up to its }. */
-        PARAMETER
+        PARAMETER,
+        /** The body of an unquoted here-document, where only substitutions run. */
+        HEREDOC
     }
 
     /** A small recursive-descent tokenizer for the shell grammar's command level. */
@@ -410,6 +412,15 @@ public final class ShellScript {
         private boolean pattern;
         /** Parentheses open inside a pattern: bash's extended globs, @(a|b)). */
         private int patternParens;
+        /** The word being read is a here-document's delimiter; <<- strips leading tabs from its lines. */
+        private boolean heredocNext;
+        private boolean heredocTabs;
+        /** The here-documents begun on the line being read; their bodies follow it. */
+        private final List<Heredoc> heredocs = new ArrayList<>();
+
+        /** A here-document: its body's lines run up to the delimiter's; quoted, it has no substitutions. */
+        private record Heredoc(String delimiter, boolean quoted, boolean tabs) {
+        }
 
         /** Words after for, select, case and function that name or list things rather than run them. */
         private enum Header {
@@ -464,11 +475,13 @@ public final class ShellScript {
             while (pos < text.length() && !endsHere(text.charAt(pos))) {
                 if (commands) {
                     scriptCharacter(text.charAt(pos));
+                } else if (context == Context.HEREDOC) {
+                    heredocCharacter(text.charAt(pos));
                 } else {
                     expressionCharacter(text.charAt(pos));
                 }
             }
-            if (pos >= text.length() && context != Context.SCRIPT) {
+            if (pos >= text.length() && context != Context.SCRIPT && context != Context.HEREDOC) {
                 throw new ShellSyntaxException("unterminated " + switch (context) {
                     case SUBSTITUTION -> "$(";
                     case ARITHMETIC -> "$((";
@@ -485,11 +498,56 @@ public final class ShellScript {
                 endWord(); // a ) ends a word; if that is the esac of a case, the ) is no pattern's
             }
             return switch (context) {
-                case SCRIPT -> false;
+                case SCRIPT, HEREDOC -> false;
                 case SUBSTITUTION -> c == ')' && parens == 0 && !pattern;
                 case ARITHMETIC -> c == ')' && parens == 0;
                 case PARAMETER -> c == '}' && braces == 0;
             };
+        }
+
+        /** In an unquoted here-document only \\, ` and $ are special, as in double quotes but for ". */
+        private void heredocCharacter(char c) {
+            if (c == '`') {
+                backtick(false);
+            } else if (c == '$' && pos + 1 < text.length() && "({".indexOf(text.charAt(pos + 1)) >= 0) {
+                dollar();
+            } else {
+                pos += c == '\\' ? 2 : 1;
+            }
+        }
+
+        /**
+         * Reads past the bodies of the here-documents begun on the line just ended, so that what they hold
+         * (an apostrophe, case x in) does not change how the rest is read. A body is data, but a shell
+         * reading it runs it (sh <<EOF) and an unquoted one has its substitutions run: both are checked.
+         */
+        private void heredocBodies() {
+            for (Heredoc doc : heredocs) {
+                int line = pos;
+                while (line < text.length() && !delimiterLine(doc, line)) {
+                    int eol = text.indexOf('\n', line);
+                    line = eol < 0 ? text.length() : eol + 1;
+                }
+                String body = text.substring(pos, line);
+                int eol = text.indexOf('\n', line);
+                pos = eol < 0 ? text.length() : eol + 1;
+                Parser asScript = new Parser(body, 0, depth + 1, posix, Context.SCRIPT, new HashMap<>());
+                asScript.parseUpToAnError();
+                commands.addAll(asScript.commands);
+                if (!doc.quoted()) {
+                    Parser expanded = new Parser(body, 0, depth + 1, posix, Context.HEREDOC, new HashMap<>());
+                    expanded.parse();
+                    commands.addAll(expanded.commands);
+                    opaque |= expanded.opaque;
+                }
+            }
+            heredocs.clear();
+        }
+
+        private boolean delimiterLine(Heredoc doc, int line) {
+            int eol = text.indexOf('\n', line);
+            String content = text.substring(line, eol < 0 ? text.length() : eol);
+            return (doc.tabs() ? content.replaceFirst("^\t+", "") : content).equals(doc.delimiter());
         }
 
         /** In $(( )) and ${ } words are data: only quotes, escapes, nesting and substitutions matter. */
@@ -527,7 +585,11 @@ public final class ShellScript {
                     pos++;
                 }
                 case '{', '}' -> brace(c);
-                case '\n', ';', '&', '|', '(', ')' -> separator(c);
+                case '\n' -> {
+                    separator(c);
+                    heredocBodies();
+                }
+                case ';', '&', '|', '(', ')' -> separator(c);
                 case '>', '<' -> redirection();
                 default -> append(c);
             }
@@ -651,8 +713,11 @@ public final class ShellScript {
                 pos++;
             }
             if (text.startsWith("<<", pos - 2) && !text.startsWith("<<<", pos - 3)) {
-                // A here-document: its body is data for the command, not commands.
+                // A here-document: its body is data for the command, which may be a shell or other interpreter.
                 opaque = true;
+                heredocNext = true;
+                heredocTabs = pos < text.length() && text.charAt(pos) == '-';
+                pos += heredocTabs ? 1 : 0;
             }
             if (pos < text.length() && Character.isDigit(text.charAt(pos)) && text.charAt(pos - 1) == '&') {
                 while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
@@ -852,6 +917,10 @@ public final class ShellScript {
             String ended = word.toString();
             if (redirectTarget) {
                 redirectTarget = false;
+                if (heredocNext) {
+                    heredocs.add(new Heredoc(ended, quoted, heredocTabs));
+                    heredocNext = false;
+                }
             } else if (grammar(ended)) {
                 // taken: not part of a simple command
             } else if (words.isEmpty() && isAssignment(ended)) {

@@ -229,6 +229,27 @@ class ShellScriptTest {
         assertThat(ShellScript.parse(script).commands()).extracting(SimpleCommand::program).contains("cat");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void hereDocumentBodiesDoNotChangeHowTheRestIsRead(String script, List<String> programs) {
+        ShellScript parsed = ShellScript.parse(script);
+
+        assertThat(parsed.commands()).extracting(SimpleCommand::program).containsExactlyElementsOf(programs);
+        assertThat(parsed.opaque()).isTrue();
+    }
+
+    static Stream<Arguments> hereDocumentBodiesDoNotChangeHowTheRestIsRead() {
+        return Stream.of(
+                // bash ends the body at the empty line and runs pg_dump; the body's case must not swallow it.
+                arguments("(cat <<''\ncase x in\n\npg_dump db)", List.of("cat", "pg_dump")),
+                arguments("cat <<EOF > f\nit's here\nEOF\npg_dump db", List.of("cat", "pg_dump")),
+                arguments("cat <<-EOF\n\tcase x in\n\tEOF\nls", List.of("cat", "ls")),
+                arguments("cat <<A <<'B'; ls\na\nA\nb'\nB\npg_dump db", List.of("cat", "ls", "a", "pg_dump")),
+                // What a shell reading the body runs, and an unquoted body's substitutions, are checked.
+                arguments("sh <<'EOF'\npg_dump db\nEOF", List.of("sh", "pg_dump")),
+                arguments("cat <<EOF\nit's $(pg_dump db)\nEOF", List.of("cat", "pg_dump")));
+    }
+
     @Test
     void argumentsKeepTheirQuotedForm() {
         SimpleCommand curl = ShellScript.parse("curl --upload-file 'my file' \"http://h/a b\"").commands().get(0);
