@@ -193,19 +193,10 @@ public final class ShellScript {
             return true;
         }
         if (SHELLS.contains(program)) {
-            int script = args.indexOf("-c");
-            if (script < 0) {
-                // Flags combined, e.g. "-ec".
-                for (int i = 0; i < args.size(); i++) {
-                    if (args.get(i).matches("-[a-zA-Z]*c[a-zA-Z]*")) {
-                        script = i;
-                        break;
-                    }
-                }
-            }
-            if (script >= 0 && script + 1 < args.size()) {
+            int script = commandString(args);
+            if (script >= 0) {
                 // The session treats the stdin of sh -c as data: a shell in the script reading it is opaque.
-                ShellScript inner = parse(args.get(script + 1), false);
+                ShellScript inner = parse(args.get(script), false);
                 inner.commands.forEach(into::add);
                 return inner.opaque;
             }
@@ -226,6 +217,29 @@ public final class ShellScript {
             }
         }
         return false;
+    }
+
+    /**
+     * Where a shell's -c script is: -c is a flag, among the others in any order (-ec, -c -e), and the
+     * script is the first operand after them all; sh -c -e 'pg_dump db' and bash -c -- 'pg_dump db' run
+     * pg_dump. -1 without -c or without an operand.
+     */
+    private static int commandString(List<String> args) {
+        boolean dashC = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--")) {
+                return dashC && i + 1 < args.size() ? i + 1 : -1;
+            }
+            if (arg.matches("[-+][oO]") || arg.equals("--rcfile") || arg.equals("--init-file")) {
+                i++; // the option's value
+            } else if (arg.matches("-[a-zA-Z]*c[a-zA-Z]*")) {
+                dashC = true;
+            } else if (!arg.startsWith("-") && !arg.startsWith("+")) {
+                return dashC ? i : -1;
+            }
+        }
+        return -1;
     }
 
     /**

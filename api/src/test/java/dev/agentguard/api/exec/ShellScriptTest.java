@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -267,6 +268,17 @@ class ShellScriptTest {
                 .extracting(SimpleCommand::program).contains("mongodump");
         assertThat(ShellScript.ofArgv(List.of("ls", "-l")).commands()).extracting(SimpleCommand::program)
                 .containsExactly("ls");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = "=>", value = {"sh -c -e => sh", "bash -c -- => bash", "sh -ec -x => sh",
+            "bash -o pipefail -c => bash", "bash --norc -c => bash"})
+    void aShellsScriptIsItsFirstOperandWhereverTheDashCIs(String shell, String program) {
+        List<String> argv = new ArrayList<>(List.of(shell.split(" ")));
+        argv.add("pg_dump db");
+
+        assertThat(ShellScript.ofArgv(argv).commands()).extracting(SimpleCommand::program)
+                .containsExactly(program, "pg_dump");
     }
 
     @ParameterizedTest

