@@ -30,14 +30,17 @@ import java.util.regex.Pattern;
  * <p>Not followed (the caller should treat it as opaque): expansions (a program
  * name taken from a variable or a substitution, {@code $CMD}, {@code pg$X},
  * {@code $(echo pg_dump)}, or made by brace or pathname expansion,
- * {@code {pg_dump,db}}, {@code /usr/bin/pg_du?p}), aliases and functions
- * defined earlier, {@code eval}, and here-document bodies. {@link #opaque()}
- * reports when the script uses them, so a policy can refuse such scripts.
+ * {@code {pg_dump,db}}, {@code /usr/bin/pg_du?p}), aliases (what a defined alias
+ * holds is checked, what it will hide is not), {@code eval}, {@code source},
+ * scripts a shell reads from a file or a pipe, code the shell runs later
+ * ({@code PS1}, {@code PROMPT_COMMAND}, {@code BASH_ENV}; {@code trap} actions are
+ * checked), and here-document bodies. {@link #opaque()} reports when the script
+ * uses them, so a policy can refuse such scripts.
  */
 public final class ShellScript {
 
     /** Programs that run their arguments as a command. */
-    private static final Set<String> WRAPPERS = Set.of("exec", "command", "env", "nohup", "time", "nice",
+    private static final Set<String> WRAPPERS = Set.of("exec", "command", "builtin", "env", "nohup", "time", "nice",
             "timeout", "xargs", "sudo", "doas", "stdbuf", "setsid", "chroot", "busybox", "watch", "strace");
     /**
      * Wrapper options that take a value: {@code sudo -u postgres cmd} wraps {@code cmd}. The value
@@ -70,6 +73,9 @@ public final class ShellScript {
     private static final int MAX_DEPTH = 16;
     /** A bracket pattern, [u], or a brace expansion, {a,b} or {1..3}. */
     private static final Pattern EXPANDING = Pattern.compile("\\[[^\\]]+]|\\{[^{}]*(,|\\.\\.)[^{}]*}");
+    /** Variables whose value the shell runs later: prompts, PROMPT_COMMAND, the startup files of new shells. */
+    private static final Pattern CODE_VARIABLE = Pattern.compile(
+            "(PS[0-4]|PROMPT_COMMAND|BASH_ENV|ENV)(\\[.*])?\\+?=.*", Pattern.DOTALL);
     private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[.*])?\\+?=.*", Pattern.DOTALL);
 
     private final List<SimpleCommand> commands;
@@ -204,6 +210,13 @@ public final class ShellScript {
             // echo pg_dump db | sh and sh < file are not.
             return !readsCommandsFromStdin(command.argv()) || !stdinChecked;
         }
+        if (program.equals("alias") || program.equals("trap")) {
+            return laterCode(program, args, into);
+        }
+        if (program.equals("hash") && args.stream().anyMatch(a -> a.matches("-[a-z]*p[a-z]*"))
+                || program.equals("enable") && args.stream().anyMatch(a -> a.matches("-[a-z]*f[a-z]*"))) {
+            return true; // hash -p /usr/bin/pg_dump ls makes ls run pg_dump; enable -f loads a builtin
+        }
         if (program.equals("watch")) {
             // watch runs its arguments joined as a sh -c script: watch 'pg_dump db' runs pg_dump.
             ShellScript inner = parse(String.join(" ", stripWrapperOptions(program, args)), false);
@@ -257,6 +270,31 @@ public final class ShellScript {
      */
     private static boolean expanded(String name) {
         return name.indexOf('*') >= 0 || name.indexOf('?') >= 0 || EXPANDING.matcher(name).find();
+    }
+
+    /**
+     * alias and trap take code the shell runs later: trap 'pg_dump db' EXIT, and alias x=pg_dump before
+     * x db. The code is checked now. An alias also hides what a later word runs (alias s='sudo ', then
+     * s pg_dump), so a script defining one is opaque.
+     */
+    private static boolean laterCode(String program, List<String> args, List<SimpleCommand> into) {
+        List<String> code = new ArrayList<>();
+        if (program.equals("alias")) {
+            args.stream().filter(a -> a.indexOf('=') > 0).forEach(a -> code.add(a.substring(a.indexOf('=') + 1)));
+        } else {
+            // trap [--] ACTION SIGNAL...; trap -p, trap -l list; an action of - resets.
+            List<String> operands = args.isEmpty() || !args.get(0).equals("--") ? args : args.subList(1, args.size());
+            if (operands.size() > 1 && !operands.get(0).startsWith("-")) {
+                code.add(operands.get(0));
+            }
+        }
+        boolean opaque = program.equals("alias") && !code.isEmpty();
+        for (String later : code) {
+            ShellScript inner = parse(later, false);
+            inner.commands.forEach(into::add);
+            opaque |= inner.opaque;
+        }
+        return opaque;
     }
 
     /** Drops the wrapper's own options and assignments: {@code env -i A=1 cmd} wraps {@code cmd}. */
@@ -929,6 +967,8 @@ public final class ShellScript {
                 return;
             }
             String ended = word.toString();
+            // PS1='$(pg_dump db)', export PROMPT_COMMAND=..., BASH_ENV=f bash -c ...: run when no one looks.
+            opaque |= CODE_VARIABLE.matcher(ended).matches();
             if (redirectTarget) {
                 redirectTarget = false;
                 if (heredocNext) {

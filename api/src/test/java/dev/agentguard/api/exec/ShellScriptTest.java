@@ -331,6 +331,22 @@ class ShellScriptTest {
         assertThat(ShellScript.readsCommandsFromStdin(List.of(argv.split(" ")))).as(argv).isEqualTo(reads);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"alias x=pg_dump", "alias s='sudo '", "hash -p /usr/bin/pg_dump ls; ls db",
+            "PS1='$(pg_dump db)'", "export PROMPT_COMMAND='pg_dump db'", "BASH_ENV=/tmp/x bash -c true"})
+    void codeTheShellRunsLaterIsOpaque(String script) {
+        assertThat(ShellScript.parse(script).opaque()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = "=>", value = {"alias x=pg_dump => alias,pg_dump",
+            "trap 'pg_dump db' EXIT => trap,pg_dump", "trap -- 'pg_dump db' INT => trap,pg_dump",
+            "trap - EXIT => trap", "builtin exec pg_dump db => builtin,exec,pg_dump"})
+    void codeTheShellRunsLaterIsChecked(String script, String programs) {
+        assertThat(ShellScript.parse(script).commands()).extracting(SimpleCommand::program)
+                .containsExactly(programs.split(","));
+    }
+
     @Test
     void variablesAsArgumentsAreNotOpaque() {
         assertThat(ShellScript.parse("echo $HOME \"$USER\" > $OUT").opaque()).isFalse();
