@@ -94,7 +94,10 @@ public final class ShellScript {
      * @param stdinChecked whether what the script's own stdin carries is checked line by line, as a line
      *     typed into a session is; a shell given a -c script reads stdin that is not
      */
-    private static ShellScript parse(String script, boolean stdinChecked) {
+    private static ShellScript parse(String text, boolean stdinChecked) {
+        // bash and dash drop NUL bytes from what they read: pg_<NUL>dump on stdin runs pg_dump. (An argv,
+        // sh -c's script included, cannot hold one.)
+        String script = text.replace("\0", "");
         Parser parser = new Parser(script, 0, 0, false, Context.SCRIPT, new HashMap<>());
         parser.parse();
         List<SimpleCommand> found = new ArrayList<>(parser.commands);

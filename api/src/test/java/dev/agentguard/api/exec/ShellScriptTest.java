@@ -161,7 +161,7 @@ class ShellScriptTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"pg_\\\ndump db", "p''g_dump db", "p\"\"g_dump db", "\"pg_dump\" db", "'pg_dump' db",
             "\\pg_dump db", "pg\\_dump db", "2>/dev/null pg_dump db", "\"pg_\\\ndump\" db", "X='a\nb' pg_dump db",
-            "X+=1 pg_dump db", "a[0]=1 pg_dump db", "{fd}>/dev/null pg_dump db"})
+            "X+=1 pg_dump db", "a[0]=1 pg_dump db", "{fd}>/dev/null pg_dump db", "pg_\0dump db"})
     void quotingAndEscapesDoNotHideTheProgram(String script) {
         ShellScript parsed = ShellScript.parse(script);
 
