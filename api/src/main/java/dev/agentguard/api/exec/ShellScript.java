@@ -763,11 +763,13 @@ public final class ShellScript {
             } else {
                 endWord();
             }
+            int operator = pos;
             pos++;
             while (pos < text.length() && "<>&|".indexOf(text.charAt(pos)) >= 0) {
                 pos++;
             }
-            if (text.startsWith("<<", pos - 2) && !text.startsWith("<<<", pos - 3)) {
+            // Only from where the operator starts: in echo \<<E the first < is an escaped word character.
+            if (pos - operator == 2 && text.startsWith("<<", operator)) {
                 // A here-document: its body is data for the command, which may be a shell or other interpreter.
                 opaque = true;
                 heredocNext = true;

@@ -252,6 +252,15 @@ class ShellScriptTest {
     }
 
     @Test
+    void anEscapedLessThanStartsNoHereDocument() {
+        // < E reads the file E; the lines after it are commands, not a body that ends at E.
+        ShellScript parsed = ShellScript.parse("echo \\<<E\necho 'x\npg_dump db\n'\nE");
+
+        assertThat(parsed.commands()).extracting(SimpleCommand::program).containsExactly("echo", "echo", "E");
+        assertThat(parsed.opaque()).isFalse();
+    }
+
+    @Test
     void argumentsKeepTheirQuotedForm() {
         SimpleCommand curl = ShellScript.parse("curl --upload-file 'my file' \"http://h/a b\"").commands().get(0);
 
