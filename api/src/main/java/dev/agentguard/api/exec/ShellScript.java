@@ -220,6 +220,16 @@ public final class ShellScript {
                 || program.equals("enable") && args.stream().anyMatch(a -> a.matches("-[a-z]*f[a-z]*"))) {
             return true; // hash -p /usr/bin/pg_dump ls makes ls run pg_dump; enable -f loads a builtin
         }
+        if (program.equals("find")) {
+            return findExec(args, into, depth, stdinChecked);
+        }
+        String splitString = program.equals("env") ? envSplitString(args) : null;
+        if (splitString != null) {
+            // env -S 'pg_dump db' splits the string into the command, as a shell would.
+            ShellScript inner = parse(splitString, false);
+            inner.commands.forEach(into::add);
+            return inner.opaque;
+        }
         if (program.equals("watch")) {
             // watch runs its arguments joined as a sh -c script: watch 'pg_dump db' runs pg_dump.
             ShellScript inner = parse(String.join(" ", stripWrapperOptions(program, args)), false);
@@ -228,6 +238,11 @@ public final class ShellScript {
         }
         if (WRAPPERS.contains(program)) {
             List<String> wrapped = stripWrapperOptions(program, args);
+            String replaced = program.equals("xargs") ? xargsReplaceString(args) : null;
+            if (replaced != null) {
+                // What xargs -I puts in comes from its input: xargs -I{} sh -c {} runs whatever it reads.
+                wrapped = wrapped.stream().map(w -> w.replace(replaced, "${xargs}")).toList();
+            }
             if (!wrapped.isEmpty()) {
                 return expand(new SimpleCommand(wrapped), into, depth + 1, stdinChecked);
             }
@@ -273,6 +288,71 @@ public final class ShellScript {
      */
     private static boolean expanded(String name) {
         return name.indexOf('*') >= 0 || name.indexOf('?') >= 0 || EXPANDING.matcher(name).find();
+    }
+
+    /**
+     * find -exec, -execdir, -ok and -okdir run the command up to ; or +, a found path for {}: find / -name
+     * pg_dump -exec {} db \; runs pg_dump, so {} is a computed word.
+     */
+    private static boolean findExec(List<String> args, List<SimpleCommand> into, int depth,
+            boolean stdinChecked) {
+        boolean opaque = false;
+        for (int i = 0; i < args.size(); i++) {
+            if (!args.get(i).matches("-(exec|execdir|ok|okdir)")) {
+                continue;
+            }
+            int end = i + 1;
+            while (end < args.size() && !args.get(end).equals(";") && !args.get(end).equals("+")) {
+                end++;
+            }
+            List<String> command = args.subList(i + 1, end).stream().map(a -> a.replace("{}", "${find}")).toList();
+            if (!command.isEmpty()) {
+                opaque |= expand(new SimpleCommand(command), into, depth + 1, stdinChecked);
+            }
+            i = end;
+        }
+        return opaque;
+    }
+
+    /** env -S STRING ARGS runs STRING split into words, then ARGS: that command line, or null without -S. */
+    private static String envSplitString(List<String> args) {
+        for (int i = 0; i < args.size() && args.get(i).startsWith("-") && !args.get(i).equals("--"); i++) {
+            String arg = args.get(i);
+            String value = null;
+            if ((arg.equals("-S") || arg.equals("--split-string")) && i + 1 < args.size()) {
+                value = args.get(++i);
+            } else if (arg.startsWith("--split-string=")) {
+                value = arg.substring("--split-string=".length());
+            } else if (arg.startsWith("-S")) {
+                value = arg.substring(2);
+            }
+            if (value != null) {
+                List<String> line = new ArrayList<>(List.of(value));
+                line.addAll(args.subList(i + 1, args.size()));
+                return String.join(" ", line);
+            }
+        }
+        return null;
+    }
+
+    /** The string xargs -I R (-iR, -i, --replace[=R]) replaces with what it reads, or null. */
+    private static String xargsReplaceString(List<String> args) {
+        for (int i = 0; i < args.size() && args.get(i).startsWith("-"); i++) {
+            String arg = args.get(i);
+            if (arg.equals("-I") && i + 1 < args.size()) {
+                return args.get(i + 1);
+            }
+            if (arg.startsWith("-I") || arg.startsWith("-i")) {
+                return arg.length() > 2 ? arg.substring(2) : "{}";
+            }
+            if (arg.startsWith("--replace")) {
+                return arg.startsWith("--replace=") ? arg.substring("--replace=".length()) : "{}";
+            }
+            if (OPTIONS_WITH_VALUES.get("xargs").contains(arg)) {
+                i++;
+            }
+        }
+        return null;
     }
 
     /**

@@ -189,6 +189,10 @@ class ShellScriptTest {
             "chroot --userspec=a:b / pg_dump db => chroot,pg_dump",
             "watch -d -n 1 pg_dump db => watch,pg_dump",
             "watch 'pg_dump db' => watch,pg_dump",
+            "env -S 'A=1 pg_dump' db => env,pg_dump",
+            "env -i --split-string='pg_dump db' => env,pg_dump",
+            "find . -execdir pg_dump {} + -exec ls ; => find,pg_dump,ls",
+            "xargs -I {} pg_dump {} => xargs,pg_dump",
     })
     void wrapperOptionsAndAssignmentsAreNotThePrograms(String script, String programs) {
         assertThat(ShellScript.parse(script.replace("\\n", "\n")).commands()).extracting(SimpleCommand::program)
@@ -299,7 +303,8 @@ class ShellScriptTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"$(echo pg_dump) db", "`echo pg_dump` db", "pg${X}_dump db", "\"pg$X\" db",
-            "sudo $(echo pg_dump) db", "X=1 $(echo pg_dump) db"})
+            "sudo $(echo pg_dump) db", "X=1 $(echo pg_dump) db", "find / -name pg_dump -exec {} db ;",
+            "xargs -I{} sh -c {}", "xargs -i env {} db", "env -S '${CMD} db'"})
     void aProgramNameFromAnExpansionIsOpaque(String script) {
         assertThat(ShellScript.parse(script).opaque()).isTrue();
     }

@@ -120,7 +120,7 @@ class ExecPolicyTest {
             "\"pg_\\\ndump\" db", "X='\n' pg_dump db", "X+=1 pg_dump db", "echo \"$(case x in x) pg_dump db;; esac)\"",
             "echo \"$(echo ${x:-)}; pg_dump db)\"", "timeout -s KILL 5 pg_dump db", "watch 'pg_dump db'",
             "(cat <<''\ncase x in\n\npg_dump db)", "trap 'pg_dump db' EXIT", "alias x='pg_dump db'",
-            "builtin exec pg_dump db", "pg_\0dump db"})
+            "builtin exec pg_dump db", "pg_\0dump db", "env -S 'pg_dump db'", "find / -exec pg_dump db ;"})
     void scriptTextIsCheckedCommandByCommand(String script) {
         ExecPolicy.ExecDecision d = ExecPolicy.decideScript(script, AGENT, EXFILTRATION);
 
