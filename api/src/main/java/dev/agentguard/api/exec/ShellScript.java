@@ -197,8 +197,17 @@ public final class ShellScript {
         String program = command.program();
         List<String> args = command.arguments();
         String name = command.argv().get(0);
-        if (computed(name) || expanded(name) || program.equals("eval") || program.equals("source")
-                || program.equals(".")) {
+        if (computed(name) || expanded(name) || program.equals("source") || program.equals(".")) {
+            return true;
+        }
+        if (program.equals("eval")) {
+            // eval runs its arguments joined as a script: that much is checked, but what they expand to when
+            // it runs is not known, so it stays opaque.
+            try {
+                parse(String.join(" ", args), false).commands.forEach(into::add);
+            } catch (ShellSyntaxException e) {
+                // The shell refuses it when eval runs, and goes on with the script.
+            }
             return true;
         }
         if (SHELLS.contains(program)) {

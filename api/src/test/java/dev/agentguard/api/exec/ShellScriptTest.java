@@ -355,7 +355,8 @@ class ShellScriptTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = "=>", value = {"alias x=pg_dump => alias,pg_dump",
             "trap 'pg_dump db' EXIT => trap,pg_dump", "trap -- 'pg_dump db' INT => trap,pg_dump",
-            "trap - EXIT => trap", "builtin exec pg_dump db => builtin,exec,pg_dump"})
+            "trap - EXIT => trap", "builtin exec pg_dump db => builtin,exec,pg_dump",
+            "eval 'pg_dump db' => eval,pg_dump"})
     void codeTheShellRunsLaterIsChecked(String script, String programs) {
         assertThat(ShellScript.parse(script).commands()).extracting(SimpleCommand::program)
                 .containsExactly(programs.split(","));
