@@ -87,14 +87,15 @@ public final class ShellScript {
     }
 
     public static ShellScript parse(String script) {
-        return parse(script, true);
+        return parse(script, true, 0);
     }
 
     /**
      * @param stdinChecked whether what the script's own stdin carries is checked line by line, as a line
      *     typed into a session is; a shell given a -c script reads stdin that is not
+     * @param depth how deep in scripts run by other commands (sh -c, eval, watch) this one is
      */
-    private static ShellScript parse(String text, boolean stdinChecked) {
+    private static ShellScript parse(String text, boolean stdinChecked, int depth) {
         // bash and dash drop NUL bytes from what they read: pg_<NUL>dump on stdin runs pg_dump. (An argv,
         // sh -c's script included, cannot hold one.)
         String script = text.replace("\0", "");
@@ -113,7 +114,7 @@ public final class ShellScript {
         }
         List<SimpleCommand> expanded = new ArrayList<>();
         for (SimpleCommand command : found) {
-            opaque |= expand(command, expanded, 0, stdinChecked && !parser.feedsStdin);
+            opaque |= expand(command, expanded, depth, stdinChecked && !parser.feedsStdin);
         }
         return new ShellScript(expanded, opaque);
     }
@@ -204,7 +205,7 @@ public final class ShellScript {
             // eval runs its arguments joined as a script: that much is checked, but what they expand to when
             // it runs is not known, so it stays opaque.
             try {
-                parse(String.join(" ", args), false).commands.forEach(into::add);
+                parse(String.join(" ", args), false, depth + 1).commands.forEach(into::add);
             } catch (ShellSyntaxException e) {
                 // The shell refuses it when eval runs, and goes on with the script.
             }
@@ -214,7 +215,7 @@ public final class ShellScript {
             int script = commandString(args);
             if (script >= 0) {
                 // The session treats the stdin of sh -c as data: a shell in the script reading it is opaque.
-                ShellScript inner = parse(args.get(script), false);
+                ShellScript inner = parse(args.get(script), false, depth + 1);
                 inner.commands.forEach(into::add);
                 return inner.opaque;
             }
@@ -223,7 +224,7 @@ public final class ShellScript {
             return !readsCommandsFromStdin(command.argv()) || !stdinChecked;
         }
         if (program.equals("alias") || program.equals("trap")) {
-            return laterCode(program, args, into);
+            return laterCode(program, args, into, depth);
         }
         if (program.equals("hash") && args.stream().anyMatch(a -> a.matches("-[a-z]*p[a-z]*"))
                 || program.equals("enable") && args.stream().anyMatch(a -> a.matches("-[a-z]*f[a-z]*"))) {
@@ -235,13 +236,13 @@ public final class ShellScript {
         String splitString = program.equals("env") ? envSplitString(args) : null;
         if (splitString != null) {
             // env -S 'pg_dump db' splits the string into the command, as a shell would.
-            ShellScript inner = parse(splitString, false);
+            ShellScript inner = parse(splitString, false, depth + 1);
             inner.commands.forEach(into::add);
             return inner.opaque;
         }
         if (program.equals("watch")) {
             // watch runs its arguments joined as a sh -c script: watch 'pg_dump db' runs pg_dump.
-            ShellScript inner = parse(String.join(" ", stripWrapperOptions(program, args)), false);
+            ShellScript inner = parse(String.join(" ", stripWrapperOptions(program, args)), false, depth + 1);
             inner.commands.forEach(into::add);
             return inner.opaque;
         }
@@ -369,7 +370,7 @@ public final class ShellScript {
      * x db. The code is checked now. An alias also hides what a later word runs (alias s='sudo ', then
      * s pg_dump), so a script defining one is opaque.
      */
-    private static boolean laterCode(String program, List<String> args, List<SimpleCommand> into) {
+    private static boolean laterCode(String program, List<String> args, List<SimpleCommand> into, int depth) {
         List<String> code = new ArrayList<>();
         if (program.equals("alias")) {
             args.stream().filter(a -> a.indexOf('=') > 0).forEach(a -> code.add(a.substring(a.indexOf('=') + 1)));
@@ -382,7 +383,7 @@ public final class ShellScript {
         }
         boolean opaque = program.equals("alias") && !code.isEmpty();
         for (String later : code) {
-            ShellScript inner = parse(later, false);
+            ShellScript inner = parse(later, false, depth + 1);
             inner.commands.forEach(into::add);
             opaque |= inner.opaque;
         }

@@ -225,6 +225,15 @@ class ShellScriptTest {
         assertThatThrownBy(() -> ShellScript.parse(script)).isInstanceOf(ShellSyntaxException.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"eval ", "watch ", "sudo "})
+    @Timeout(5)
+    void commandsRunningCommandsNestOnlySoDeep(String runner) {
+        ShellScript parsed = ShellScript.parse(runner.repeat(20_000) + "pg_dump db");
+
+        assertThat(parsed.opaque()).isTrue();
+    }
+
     @Test
     @Timeout(5)
     void nestedArithmeticThatTurnsOutToBeCommandsIsReadOnce() {
