@@ -71,8 +71,6 @@ public final class ShellScript {
     /** Reserved words that close a compound command; {@code esac} also ends a case. */
     private static final Set<String> CLOSING_WORDS = Set.of("fi", "done");
     private static final int MAX_DEPTH = 16;
-    /** A bracket pattern, [u], or a brace expansion, {a,b} or {1..3}. */
-    private static final Pattern EXPANDING = Pattern.compile("\\[[^\\]]+]|\\{[^{}]*(,|\\.\\.)[^{}]*}");
     /** Variables whose value the shell runs later: prompts, PROMPT_COMMAND, the startup files of new shells. */
     private static final Pattern CODE_VARIABLE = Pattern.compile(
             "(PS[0-4]|PROMPT_COMMAND|BASH_ENV|ENV)(\\[.*])?\\+?=.*", Pattern.DOTALL);
@@ -166,7 +164,7 @@ public final class ShellScript {
             if (!arg.startsWith("-") && !arg.startsWith("+")) {
                 return false; // a script file
             }
-            if (arg.matches("-[a-zA-Z]*c[a-zA-Z]*")) {
+            if (flags(arg, 'c')) {
                 return false;
             }
         }
@@ -226,8 +224,8 @@ public final class ShellScript {
         if (program.equals("alias") || program.equals("trap")) {
             return laterCode(program, args, into, depth);
         }
-        if (program.equals("hash") && args.stream().anyMatch(a -> a.matches("-[a-z]*p[a-z]*"))
-                || program.equals("enable") && args.stream().anyMatch(a -> a.matches("-[a-z]*f[a-z]*"))) {
+        if (program.equals("hash") && args.stream().anyMatch(a -> flags(a, 'p'))
+                || program.equals("enable") && args.stream().anyMatch(a -> flags(a, 'f'))) {
             return true; // hash -p /usr/bin/pg_dump ls makes ls run pg_dump; enable -f loads a builtin
         }
         if (program.equals("find")) {
@@ -274,7 +272,7 @@ public final class ShellScript {
             }
             if (arg.matches("[-+][oO]") || arg.equals("--rcfile") || arg.equals("--init-file")) {
                 i++; // the option's value
-            } else if (arg.matches("-[a-zA-Z]*c[a-zA-Z]*")) {
+            } else if (flags(arg, 'c')) {
                 dashC = true;
             } else if (!arg.startsWith("-") && !arg.startsWith("+")) {
                 return dashC ? i : -1;
@@ -297,7 +295,29 @@ public final class ShellScript {
      * here, so a quoted one counts too, the cautious way; a lone [ is the test command.
      */
     private static boolean expanded(String name) {
-        return name.indexOf('*') >= 0 || name.indexOf('?') >= 0 || EXPANDING.matcher(name).find();
+        int bracket = name.indexOf('[');
+        if (name.indexOf('*') >= 0 || name.indexOf('?') >= 0 || bracket >= 0 && name.indexOf(']', bracket + 2) > 0) {
+            return true;
+        }
+        // A { and then a , or .. and then a }: {a,b}, x{1..3}. One pass, as a regular expression with
+        // backtracking takes time quadratic in a long word.
+        boolean open = false;
+        boolean list = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '}' && list) {
+                return true;
+            }
+            open |= c == '{';
+            list |= open && (c == ',' || name.startsWith("..", i));
+        }
+        return false;
+    }
+
+    /** Whether the word is short flags with {@code flag} among them (-c, -ec), checked in one pass too. */
+    private static boolean flags(String arg, char flag) {
+        return arg.length() > 1 && arg.charAt(0) == '-' && arg.indexOf(flag) > 0
+                && arg.chars().skip(1).allMatch(c -> c < 128 && Character.isLetter(c));
     }
 
     /**

@@ -234,6 +234,16 @@ class ShellScriptTest {
         assertThat(parsed.opaque()).isTrue();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"[", "{,", ",", "sh -c", "hash -p"})
+    @Timeout(5)
+    void longWordsAreCheckedInLinearTime(String start) {
+        String word = start + start.substring(start.length() - 1).repeat(200_000) + "1";
+
+        assertThat(ShellScript.parse(word + " x").commands()).isNotEmpty();
+        assertThat(ShellScript.ofArgv(List.of("sh", word, "x")).commands()).isNotEmpty();
+    }
+
     @Test
     @Timeout(5)
     void nestedArithmeticThatTurnsOutToBeCommandsIsReadOnce() {
