@@ -2,6 +2,7 @@ package dev.agentguard.api.exec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +107,8 @@ public final class ShellScript {
             // way and other text is commands. sh may be either shell; what either would run is checked.
             Parser dash = new Parser(script, 0, 0, true, Context.SCRIPT, new HashMap<>());
             dash.parseUpToAnError();
-            dash.commands.stream().filter(c -> !found.contains(c)).forEach(found::add);
+            Set<SimpleCommand> seen = new HashSet<>(found);
+            dash.commands.stream().filter(seen::add).forEach(found::add);
             parser.feedsStdin |= dash.feedsStdin;
             opaque |= dash.opaque;
         }
