@@ -2,6 +2,7 @@ package dev.agentguard.api.exec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,8 +72,6 @@ public final class ShellScript {
     /** Reserved words that close a compound command; {@code esac} also ends a case. */
     private static final Set<String> CLOSING_WORDS = Set.of("fi", "done");
     private static final int MAX_DEPTH = 16;
-    /** A bracket pattern, [u], or a brace expansion, {a,b} or {1..3}. */
-    private static final Pattern EXPANDING = Pattern.compile("\\[[^\\]]+]|\\{[^{}]*(,|\\.\\.)[^{}]*}");
     /** Variables whose value the shell runs later: prompts, PROMPT_COMMAND, the startup files of new shells. */
     private static final Pattern CODE_VARIABLE = Pattern.compile(
             "(PS[0-4]|PROMPT_COMMAND|BASH_ENV|ENV)(\\[.*])?\\+?=.*", Pattern.DOTALL);
@@ -87,14 +86,15 @@ public final class ShellScript {
     }
 
     public static ShellScript parse(String script) {
-        return parse(script, true);
+        return parse(script, true, 0);
     }
 
     /**
      * @param stdinChecked whether what the script's own stdin carries is checked line by line, as a line
      *     typed into a session is; a shell given a -c script reads stdin that is not
+     * @param depth how deep in scripts run by other commands (sh -c, eval, watch) this one is
      */
-    private static ShellScript parse(String text, boolean stdinChecked) {
+    private static ShellScript parse(String text, boolean stdinChecked, int depth) {
         // bash and dash drop NUL bytes from what they read: pg_<NUL>dump on stdin runs pg_dump. (An argv,
         // sh -c's script included, cannot hold one.)
         String script = text.replace("\0", "");
@@ -107,13 +107,14 @@ public final class ShellScript {
             // way and other text is commands. sh may be either shell; what either would run is checked.
             Parser dash = new Parser(script, 0, 0, true, Context.SCRIPT, new HashMap<>());
             dash.parseUpToAnError();
-            dash.commands.stream().filter(c -> !found.contains(c)).forEach(found::add);
+            Set<SimpleCommand> seen = new HashSet<>(found);
+            dash.commands.stream().filter(seen::add).forEach(found::add);
             parser.feedsStdin |= dash.feedsStdin;
             opaque |= dash.opaque;
         }
         List<SimpleCommand> expanded = new ArrayList<>();
         for (SimpleCommand command : found) {
-            opaque |= expand(command, expanded, 0, stdinChecked && !parser.feedsStdin);
+            opaque |= expand(command, expanded, depth, stdinChecked && !parser.feedsStdin);
         }
         return new ShellScript(expanded, opaque);
     }
@@ -165,7 +166,7 @@ public final class ShellScript {
             if (!arg.startsWith("-") && !arg.startsWith("+")) {
                 return false; // a script file
             }
-            if (arg.matches("-[a-zA-Z]*c[a-zA-Z]*")) {
+            if (flags(arg, 'c')) {
                 return false;
             }
         }
@@ -197,15 +198,24 @@ public final class ShellScript {
         String program = command.program();
         List<String> args = command.arguments();
         String name = command.argv().get(0);
-        if (computed(name) || expanded(name) || program.equals("eval") || program.equals("source")
-                || program.equals(".")) {
+        if (computed(name) || expanded(name) || program.equals("source") || program.equals(".")) {
+            return true;
+        }
+        if (program.equals("eval")) {
+            // eval runs its arguments joined as a script: that much is checked, but what they expand to when
+            // it runs is not known, so it stays opaque.
+            try {
+                parse(String.join(" ", args), false, depth + 1).commands.forEach(into::add);
+            } catch (ShellSyntaxException e) {
+                // The shell refuses it when eval runs, and goes on with the script.
+            }
             return true;
         }
         if (SHELLS.contains(program)) {
             int script = commandString(args);
             if (script >= 0) {
                 // The session treats the stdin of sh -c as data: a shell in the script reading it is opaque.
-                ShellScript inner = parse(args.get(script), false);
+                ShellScript inner = parse(args.get(script), false, depth + 1);
                 inner.commands.forEach(into::add);
                 return inner.opaque;
             }
@@ -214,10 +224,10 @@ public final class ShellScript {
             return !readsCommandsFromStdin(command.argv()) || !stdinChecked;
         }
         if (program.equals("alias") || program.equals("trap")) {
-            return laterCode(program, args, into);
+            return laterCode(program, args, into, depth);
         }
-        if (program.equals("hash") && args.stream().anyMatch(a -> a.matches("-[a-z]*p[a-z]*"))
-                || program.equals("enable") && args.stream().anyMatch(a -> a.matches("-[a-z]*f[a-z]*"))) {
+        if (program.equals("hash") && args.stream().anyMatch(a -> flags(a, 'p'))
+                || program.equals("enable") && args.stream().anyMatch(a -> flags(a, 'f'))) {
             return true; // hash -p /usr/bin/pg_dump ls makes ls run pg_dump; enable -f loads a builtin
         }
         if (program.equals("find")) {
@@ -226,13 +236,13 @@ public final class ShellScript {
         String splitString = program.equals("env") ? envSplitString(args) : null;
         if (splitString != null) {
             // env -S 'pg_dump db' splits the string into the command, as a shell would.
-            ShellScript inner = parse(splitString, false);
+            ShellScript inner = parse(splitString, false, depth + 1);
             inner.commands.forEach(into::add);
             return inner.opaque;
         }
         if (program.equals("watch")) {
             // watch runs its arguments joined as a sh -c script: watch 'pg_dump db' runs pg_dump.
-            ShellScript inner = parse(String.join(" ", stripWrapperOptions(program, args)), false);
+            ShellScript inner = parse(String.join(" ", stripWrapperOptions(program, args)), false, depth + 1);
             inner.commands.forEach(into::add);
             return inner.opaque;
         }
@@ -264,7 +274,7 @@ public final class ShellScript {
             }
             if (arg.matches("[-+][oO]") || arg.equals("--rcfile") || arg.equals("--init-file")) {
                 i++; // the option's value
-            } else if (arg.matches("-[a-zA-Z]*c[a-zA-Z]*")) {
+            } else if (flags(arg, 'c')) {
                 dashC = true;
             } else if (!arg.startsWith("-") && !arg.startsWith("+")) {
                 return dashC ? i : -1;
@@ -287,7 +297,29 @@ public final class ShellScript {
      * here, so a quoted one counts too, the cautious way; a lone [ is the test command.
      */
     private static boolean expanded(String name) {
-        return name.indexOf('*') >= 0 || name.indexOf('?') >= 0 || EXPANDING.matcher(name).find();
+        int bracket = name.indexOf('[');
+        if (name.indexOf('*') >= 0 || name.indexOf('?') >= 0 || bracket >= 0 && name.indexOf(']', bracket + 2) > 0) {
+            return true;
+        }
+        // A { and then a , or .. and then a }: {a,b}, x{1..3}. One pass, as a regular expression with
+        // backtracking takes time quadratic in a long word.
+        boolean open = false;
+        boolean list = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '}' && list) {
+                return true;
+            }
+            open |= c == '{';
+            list |= open && (c == ',' || name.startsWith("..", i));
+        }
+        return false;
+    }
+
+    /** Whether the word is short flags with {@code flag} among them (-c, -ec), checked in one pass too. */
+    private static boolean flags(String arg, char flag) {
+        return arg.length() > 1 && arg.charAt(0) == '-' && arg.indexOf(flag) > 0
+                && arg.chars().skip(1).allMatch(c -> c < 128 && Character.isLetter(c));
     }
 
     /**
@@ -360,7 +392,7 @@ public final class ShellScript {
      * x db. The code is checked now. An alias also hides what a later word runs (alias s='sudo ', then
      * s pg_dump), so a script defining one is opaque.
      */
-    private static boolean laterCode(String program, List<String> args, List<SimpleCommand> into) {
+    private static boolean laterCode(String program, List<String> args, List<SimpleCommand> into, int depth) {
         List<String> code = new ArrayList<>();
         if (program.equals("alias")) {
             args.stream().filter(a -> a.indexOf('=') > 0).forEach(a -> code.add(a.substring(a.indexOf('=') + 1)));
@@ -373,7 +405,7 @@ public final class ShellScript {
         }
         boolean opaque = program.equals("alias") && !code.isEmpty();
         for (String later : code) {
-            ShellScript inner = parse(later, false);
+            ShellScript inner = parse(later, false, depth + 1);
             inner.commands.forEach(into::add);
             opaque |= inner.opaque;
         }

@@ -225,6 +225,25 @@ class ShellScriptTest {
         assertThatThrownBy(() -> ShellScript.parse(script)).isInstanceOf(ShellSyntaxException.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"eval ", "watch ", "sudo "})
+    @Timeout(5)
+    void commandsRunningCommandsNestOnlySoDeep(String runner) {
+        ShellScript parsed = ShellScript.parse(runner.repeat(20_000) + "pg_dump db");
+
+        assertThat(parsed.opaque()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[", "{,", ",", "sh -c", "hash -p"})
+    @Timeout(5)
+    void longWordsAreCheckedInLinearTime(String start) {
+        String word = start + start.substring(start.length() - 1).repeat(200_000) + "1";
+
+        assertThat(ShellScript.parse(word + " x").commands()).isNotEmpty();
+        assertThat(ShellScript.ofArgv(List.of("sh", word, "x")).commands()).isNotEmpty();
+    }
+
     @Test
     @Timeout(5)
     void nestedArithmeticThatTurnsOutToBeCommandsIsReadOnce() {
@@ -355,7 +374,8 @@ class ShellScriptTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = "=>", value = {"alias x=pg_dump => alias,pg_dump",
             "trap 'pg_dump db' EXIT => trap,pg_dump", "trap -- 'pg_dump db' INT => trap,pg_dump",
-            "trap - EXIT => trap", "builtin exec pg_dump db => builtin,exec,pg_dump"})
+            "trap - EXIT => trap", "builtin exec pg_dump db => builtin,exec,pg_dump",
+            "eval 'pg_dump db' => eval,pg_dump"})
     void codeTheShellRunsLaterIsChecked(String script, String programs) {
         assertThat(ShellScript.parse(script).commands()).extracting(SimpleCommand::program)
                 .containsExactly(programs.split(","));
