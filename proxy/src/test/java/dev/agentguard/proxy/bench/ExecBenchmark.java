@@ -8,8 +8,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -290,7 +292,7 @@ public final class ExecBenchmark {
             }
             boolean complete = success && client.stdoutBytes() == bytes;
             if (!complete) {
-                System.err.printf("    %s: incomplete (%s): %s; the proxy's AgentSessions say they sent %s%n",
+                System.err.printf("    %s: incomplete (%s): %s; the proxy's newest AgentSession says it sent %s%n",
                         endpoint.name(), success ? "Success" : "no Status", client.debug(), bytesOut());
             }
             return new Sample(client.stdoutBytes(), complete, client.closedNanos() - client.openedNanos(),
@@ -327,14 +329,14 @@ public final class ExecBenchmark {
                 .withLabel(AgentGuard.GROUP + "/agent-namespace", NS).list().getItems();
     }
 
-    /** What the proxy's AgentSessions say it sent, to tell a loss before the proxy from one after it. */
+    /** What the proxy's newest AgentSession says it sent, to tell a loss before the proxy from one after it. */
     private String bytesOut() throws InterruptedException {
         if (sessions().isEmpty()) {
-            return "no sessions";
+            return "no session";
         }
         awaitSessionsCompleted();
-        return sessions().stream().map(s -> s.getMetadata().getName() + ": " + s.getStatus().bytesOut() + " "
-                + s.getStatus().phase()).collect(Collectors.joining(", "));
+        return sessions().stream().max(Comparator.comparing(s -> Instant.parse(s.getSpec().startedAt())))
+                .map(s -> s.getStatus().bytesOut() + " bytes (" + s.getMetadata().getName() + ")").orElseThrow();
     }
 
     private void typingRow(String name, int keystrokes, Endpoint endpoint, String uri, StringBuilder typing)
