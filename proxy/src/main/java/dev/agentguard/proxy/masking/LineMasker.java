@@ -23,12 +23,16 @@ public final class LineMasker implements StreamMasker {
     @Override
     public byte[] feed(byte[] chunk) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte b : chunk) {
-            pending.write(b);
-            if (b == '\n' || pending.size() >= MAX_LINE) {
+        int start = 0;
+        for (int i = 0; i < chunk.length; i++) {
+            // A line ends at its newline, or where it has grown to MAX_LINE.
+            if (chunk[i] == '\n' || pending.size() + (i - start + 1) >= MAX_LINE) {
+                pending.write(chunk, start, i - start + 1);
+                start = i + 1;
                 out.writeBytes(maskPending());
             }
         }
+        pending.write(chunk, start, chunk.length - start);
         return out.toByteArray();
     }
 

@@ -2,6 +2,7 @@ package dev.agentguard.proxy.masking;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -18,29 +19,59 @@ public final class SecretDetectors {
 
     private static final Pattern PRIVATE_KEY_BEGIN = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----");
     private static final Pattern PRIVATE_KEY_END = Pattern.compile("-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----");
-    private static final List<Pattern> BUILT_IN = List.of(
-            // AWS access key IDs (long-term and temporary).
-            Pattern.compile("(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
-            // AWS secret keys where they are named.
-            Pattern.compile("(?i)(?<=aws_secret_access_key[\"']?\\s{0,3}[:=]\\s{0,3}[\"']?)[A-Za-z0-9/+=]{40}"),
-            // Azure storage account keys in connection strings.
-            Pattern.compile("(?<=AccountKey=)[A-Za-z0-9+/=]{40,}"),
-            // Google API keys.
-            Pattern.compile("AIza[0-9A-Za-z_-]{35}"),
-            // GitHub and Slack tokens.
-            Pattern.compile("gh[pousr]_[A-Za-z0-9]{36,}"),
-            Pattern.compile("xox[abprs]-[A-Za-z0-9-]{10,}"),
-            // JWTs (three base64url parts, the first two JSON objects).
-            Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}"),
-            // Passwords in URLs: scheme://user:password@host.
-            Pattern.compile("(?<=[a-zA-Z][a-zA-Z0-9+.-]{0,20}://[^/\\s:@]{1,256}:)[^@\\s/]{1,256}(?=@)"));
 
-    private final List<Pattern> patterns;
+    /**
+     * A secret's pattern, the literal text any match contains (a line without it is
+     * skipped: most lines hold no secret, and the check is far cheaper than the
+     * regex), and which group is the secret (0: the whole match). Patterns capture
+     * the secret rather than look behind for its context: a variable-length
+     * lookbehind is retried at every position and made masking cost seconds per MiB.
+     */
+    private record Detector(Pattern pattern, List<String> hints, boolean hintsIgnoreCase, int group) {
+
+        static Detector of(String regex, String... hints) {
+            return new Detector(Pattern.compile(regex), List.of(hints), false, 0);
+        }
+
+        boolean mayMatch(String line, String lowerCase) {
+            if (hints.isEmpty()) {
+                return true;
+            }
+            String haystack = hintsIgnoreCase ? lowerCase : line;
+            for (String hint : hints) {
+                if (haystack.contains(hint)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static final List<Detector> BUILT_IN = List.of(
+            // AWS access key IDs (long-term and temporary).
+            Detector.of("(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])", "AKIA", "ASIA"),
+            // AWS secret keys where they are named.
+            new Detector(Pattern.compile("(?i)aws_secret_access_key[\"']?\\s{0,3}[:=]\\s{0,3}[\"']?([A-Za-z0-9/+=]{40})"),
+                    List.of("aws_secret_access_key"), true, 1),
+            // Azure storage account keys in connection strings.
+            new Detector(Pattern.compile("AccountKey=([A-Za-z0-9+/=]{40,})"), List.of("AccountKey="), false, 1),
+            // Google API keys.
+            Detector.of("AIza[0-9A-Za-z_-]{35}", "AIza"),
+            // GitHub and Slack tokens.
+            Detector.of("gh[pousr]_[A-Za-z0-9]{36,}", "gh"),
+            Detector.of("xox[abprs]-[A-Za-z0-9-]{10,}", "xox"),
+            // JWTs (three base64url parts, the first two JSON objects).
+            Detector.of("eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}", "eyJ"),
+            // Passwords in URLs: scheme://user:password@host.
+            new Detector(Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]{0,20}://[^/\\s:@]{1,256}:([^@\\s/]{1,256})@"),
+                    List.of("://"), false, 1));
+
+    private final List<Detector> detectors;
     private boolean inPrivateKey;
     private int found;
 
-    private SecretDetectors(List<Pattern> patterns) {
-        this.patterns = patterns;
+    private SecretDetectors(List<Detector> detectors) {
+        this.detectors = detectors;
     }
 
     /**
@@ -48,10 +79,10 @@ public final class SecretDetectors {
      * @throws IllegalArgumentException naming the pattern that does not compile
      */
     public static SecretDetectors withCustom(List<String> custom) {
-        List<Pattern> all = new ArrayList<>(BUILT_IN);
+        List<Detector> all = new ArrayList<>(BUILT_IN);
         for (String regex : custom) {
             try {
-                all.add(Pattern.compile(regex));
+                all.add(new Detector(Pattern.compile(regex), List.of(), false, 0));
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("masking pattern '" + regex + "' is not a valid regular expression: "
                         + e.getDescription(), e);
@@ -62,25 +93,39 @@ public final class SecretDetectors {
 
     /** The line with every secret found replaced (the line ending, if any, is kept). */
     public String mask(String line) {
-        if (inPrivateKey || PRIVATE_KEY_BEGIN.matcher(line).find()) {
-            inPrivateKey = !PRIVATE_KEY_END.matcher(line).find();
+        if (inPrivateKey || (line.contains("-----BEGIN") && PRIVATE_KEY_BEGIN.matcher(line).find())) {
+            inPrivateKey = !(line.contains("-----END") && PRIVATE_KEY_END.matcher(line).find());
             found++;
             return REDACTED + (line.endsWith("\n") ? "\n" : "");
         }
         String result = line;
-        for (Pattern pattern : patterns) {
-            Matcher matcher = pattern.matcher(result);
-            if (matcher.find()) {
-                StringBuilder masked = new StringBuilder();
-                do {
-                    found++;
-                    matcher.appendReplacement(masked, Matcher.quoteReplacement(REDACTED));
-                } while (matcher.find());
-                matcher.appendTail(masked);
-                result = masked.toString();
+        String lowerCase = null;
+        for (Detector detector : detectors) {
+            if (detector.hintsIgnoreCase() && lowerCase == null) {
+                lowerCase = result.toLowerCase(Locale.ROOT);
             }
+            if (!detector.mayMatch(result, lowerCase)) {
+                continue;
+            }
+            result = replace(detector, result);
+            lowerCase = null;
         }
         return result;
+    }
+
+    private String replace(Detector detector, String text) {
+        Matcher matcher = detector.pattern().matcher(text);
+        StringBuilder masked = null;
+        int copied = 0;
+        while (matcher.find()) {
+            if (masked == null) {
+                masked = new StringBuilder(text.length());
+            }
+            found++;
+            masked.append(text, copied, matcher.start(detector.group())).append(REDACTED);
+            copied = matcher.end(detector.group());
+        }
+        return masked == null ? text : masked.append(text, copied, text.length()).toString();
     }
 
     /** Secrets replaced so far. */
