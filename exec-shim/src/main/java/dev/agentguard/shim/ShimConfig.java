@@ -28,6 +28,13 @@ public interface ShimConfig {
         /** PEM bundle the upstream's serving certificate must chain to; the JVM's trust store if absent. */
         Optional<Path> upstreamCaFile();
 
+        /**
+         * The name the upstream's certificate is verified against, when it is not
+         * the host in {@code upstream}: the webhook sets the node proxy's Service
+         * name, since one proxy certificate serves every node's IP. Absent: the host.
+         */
+        Optional<String> upstreamServerName();
+
         /** The pod's real bound token, projected (and rotated) by the kubelet. */
         @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/token")
         Path tokenFile();

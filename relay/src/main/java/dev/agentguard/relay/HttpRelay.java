@@ -31,13 +31,23 @@ public final class HttpRelay {
 
     private final HttpClient upstream;
     private final String unreachableMessage;
+    private final Consumer<RequestOptions> target;
 
     /**
      * @param unreachableMessage start of the 502 message when the upstream cannot be reached
      */
     public HttpRelay(HttpClient upstream, String unreachableMessage) {
+        this(upstream, unreachableMessage, options -> {
+        });
+    }
+
+    /**
+     * @param target adjusts where each request goes, e.g. {@link UpstreamOptions#verifyingName}
+     */
+    public HttpRelay(HttpClient upstream, String unreachableMessage, Consumer<RequestOptions> target) {
         this.upstream = upstream;
         this.unreachableMessage = unreachableMessage;
+        this.target = target;
     }
 
     /** Writes an upstream response to the agent; the default copies it as is, streaming. */
@@ -57,7 +67,9 @@ public final class HttpRelay {
     public void relay(HttpServerRequest in, Consumer<MultiMap> rewrite, Responder responder) {
         boolean upgrade = Headers.isUpgrade(in.headers());
         in.pause();
-        upstream.request(new RequestOptions().setMethod(in.method()).setURI(in.uri())).onComplete(ar -> {
+        RequestOptions options = new RequestOptions().setMethod(in.method()).setURI(in.uri());
+        target.accept(options);
+        upstream.request(options).onComplete(ar -> {
             if (ar.failed()) {
                 badGateway(in.response(), ar.cause());
                 return;

@@ -1,9 +1,12 @@
 package dev.agentguard.relay;
 
 import java.net.URI;
+import java.util.function.Consumer;
 
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * Client options for an upstream the relay forwards to: HTTPS with host
@@ -14,6 +17,18 @@ import io.vertx.core.http.HttpVersion;
 public final class UpstreamOptions {
 
     private UpstreamOptions() {
+    }
+
+    /**
+     * Requests to {@code url}'s address whose TLS certificate is verified against
+     * {@code serverName} instead: the shim connects to the node proxy on the node's
+     * IP, and one proxy certificate, named for the proxy's Service, serves every node.
+     */
+    public static Consumer<RequestOptions> verifyingName(String url, String serverName) {
+        URI upstream = URI.create(url);
+        int port = upstream.getPort() < 0 ? 443 : upstream.getPort();
+        SocketAddress address = SocketAddress.inetSocketAddress(port, upstream.getHost());
+        return options -> options.setServer(address).setHost(serverName).setPort(port);
     }
 
     /** @throws IllegalArgumentException when {@code url} is not an https URL with a host */

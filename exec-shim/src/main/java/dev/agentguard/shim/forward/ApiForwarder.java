@@ -28,7 +28,14 @@ public final class ApiForwarder implements Handler<HttpServerRequest> {
     private final TokenFile token;
 
     public ApiForwarder(HttpClient upstream, PlaceholderCredentials placeholder, TokenFile token) {
-        this.relay = new HttpRelay(upstream, "the agentguard shim cannot reach the node proxy");
+        this(upstream, options -> {
+        }, placeholder, token);
+    }
+
+    /** @param target where each request goes (see {@link dev.agentguard.relay.UpstreamOptions#verifyingName}) */
+    public ApiForwarder(HttpClient upstream, java.util.function.Consumer<io.vertx.core.http.RequestOptions> target,
+            PlaceholderCredentials placeholder, TokenFile token) {
+        this.relay = new HttpRelay(upstream, "the agentguard shim cannot reach the node proxy", target);
         this.placeholder = placeholder;
         this.token = token;
     }

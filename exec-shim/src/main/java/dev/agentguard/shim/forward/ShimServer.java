@@ -50,7 +50,10 @@ public class ShimServer {
         long started = System.nanoTime();
         PlaceholderCredentials credentials = PlaceholderCredentials.generate();
         client = vertx.createHttpClient(upstreamOptions());
-        ApiForwarder forwarder = new ApiForwarder(client, credentials, new TokenFile(config.shim().tokenFile()));
+        ApiForwarder forwarder = new ApiForwarder(client, config.shim().upstreamServerName()
+                .map(name -> UpstreamOptions.verifyingName(config.shim().upstream(), name))
+                .orElse(options -> {
+                }), credentials, new TokenFile(config.shim().tokenFile()));
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost("127.0.0.1")

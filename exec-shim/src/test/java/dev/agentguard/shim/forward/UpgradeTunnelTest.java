@@ -88,6 +88,47 @@ class UpgradeTunnelTest {
         assertThat(authorizationSeen.get(10, TimeUnit.SECONDS)).isEqualTo("Bearer " + REAL_TOKEN);
     }
 
+    @Test
+    void theProxysServiceNameIsVerifiedWhileTheShimConnectsToTheNodeIp(@TempDir Path dir) throws Exception {
+        // As the operator issues it: one certificate for every node, named for the Service, no IP.
+        String name = "agentguard-proxy.agentguard-system.svc";
+        CertificateAuthority ca = CertificateAuthority.create("proxies", Duration.ofHours(1));
+        IssuedCertificate proxyCert = ca.issueServer("proxy", List.of(name), List.of(), Duration.ofHours(1));
+        HttpServer proxy = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+                        .setSsl(true).setKeyCertOptions(pem(proxyCert)))
+                .requestHandler(request -> request.response().end("reached"))
+                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String upstream = "https://127.0.0.1:" + proxy.actualPort();
+        Path token = Files.writeString(dir.resolve("token"), REAL_TOKEN);
+        Path caFile = Files.writeString(dir.resolve("ca.crt"), ca.root().certificatePem());
+        var client = vertx.createHttpClient(dev.agentguard.relay.UpstreamOptions.forUrl(upstream, 4, "upstream")
+                .setTrustOptions(new PemTrustOptions().addCertPath(caFile.toString())));
+        PlaceholderCredentials placeholder = PlaceholderCredentials.generate();
+
+        assertThat(throughShim(new ApiForwarder(client, dev.agentguard.relay.UpstreamOptions.verifyingName(upstream,
+                name), placeholder, new TokenFile(token)), placeholder)).isEqualTo("200 reached");
+        // Verified against the IP, the same certificate is refused.
+        assertThat(throughShim(new ApiForwarder(client, placeholder, new TokenFile(token)), placeholder))
+                .startsWith("502 ");
+    }
+
+    private String throughShim(ApiForwarder forwarder, PlaceholderCredentials placeholder) throws Exception {
+        HttpServer shim = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+                        .setSsl(true).setKeyCertOptions(pem(placeholder.servingCertificate())))
+                .requestHandler(forwarder)
+                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        var agent = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(placeholder.caCertificatePem()))));
+        try {
+            return agent.request(io.vertx.core.http.HttpMethod.GET, shim.actualPort(), "127.0.0.1", "/version")
+                    .compose(request -> request.putHeader("Authorization", "Bearer " + placeholder.token()).send()
+                            .compose(response -> response.body().map(body -> response.statusCode() + " " + body)))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } finally {
+            shim.close();
+        }
+    }
+
     private static PemKeyCertOptions pem(IssuedCertificate certificate) {
         return new PemKeyCertOptions().setCertValue(Buffer.buffer(certificate.certificatePem()))
                 .setKeyValue(Buffer.buffer(certificate.privateKeyPem()));

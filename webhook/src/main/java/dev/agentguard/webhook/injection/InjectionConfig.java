@@ -75,5 +75,12 @@ public interface InjectionConfig {
         /** ConfigMap in the pod's namespace holding {@code ca.crt}, the node proxy's CA bundle. */
         @WithDefault("agentguard-proxy-ca")
         String caConfigMap();
+
+        /**
+         * The name on the node proxies' certificate (issued by the operator): shims connect
+         * to the node IP and verify this name.
+         */
+        @WithDefault("agentguard-proxy.agentguard-system.svc")
+        String serverName();
     }
 }

@@ -139,6 +139,7 @@ public final class ShimInjector {
                         env("AGENTGUARD_SHIM_PORT", Integer.toString(settings.port())),
                         env("AGENTGUARD_SHIM_UPSTREAM", "https://$(AGENTGUARD_HOST_IP):" + settings.proxyPort()),
                         env("AGENTGUARD_SHIM_UPSTREAM_CA_FILE", PROXY_CA_DIR + "/ca.crt"),
+                        env("AGENTGUARD_SHIM_UPSTREAM_SERVER_NAME", settings.proxyServerName()),
                         env("AGENTGUARD_SHIM_TOKEN_FILE", SERVICE_ACCOUNT_DIR + "/token"),
                         env("AGENTGUARD_SHIM_CREDENTIALS_DIR", CREDENTIALS_DIR),
                         env("QUARKUS_HTTP_PORT", Integer.toString(settings.healthPort())),

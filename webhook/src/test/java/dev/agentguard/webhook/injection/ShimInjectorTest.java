@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ShimInjectorTest {
 
     private static final ShimSettings SETTINGS = new ShimSettings("shim:1", "IfNotPresent", 16443, 16444, 9443,
-            "agentguard-proxy-ca", "-Xmx24m", "10m", "48Mi", "96Mi");
+            "agentguard-proxy-ca", "agentguard-proxy.agentguard-system.svc", "-Xmx24m", "10m", "48Mi", "96Mi");
     private final ShimInjector injector = new ShimInjector(SETTINGS);
 
     @Test
