@@ -1,7 +1,6 @@
 package dev.agentguard.operator.bench;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.operator.policy.ProxyProcess;
+import dev.agentguard.testing.kube.AgentGuardInstall;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.RepoFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -55,16 +55,9 @@ public final class PolicyPropagationBenchmark {
     private static void run(int edits) throws Exception {
         KubeApiServer cluster = KubeApiServer.shared();
         KubernetesClient admin = cluster.admin();
-        check(cluster.kubectl(null, "apply", "--server-side", "-f", RepoFiles.find("manifests/crds").toString()));
-        check(cluster.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s",
-                "crd/agentpolicies.agentguard.dev", "crd/clusteragentpolicies.agentguard.dev"));
-        for (String ns : new String[] {"agentguard-system", NS}) {
-            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                    .serverSideApply();
-        }
-        try (InputStream rbac = Files.newInputStream(RepoFiles.find("manifests/operator/rbac.yaml"))) {
-            admin.load(rbac).serverSideApply();
-        }
+        AgentGuardInstall.component(cluster, "operator");
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                .serverSideApply();
         Path jar = RepoFiles.find("operator/target/quarkus-app/quarkus-run.jar");
         Path log = Files.createTempFile("operator-bench", ".log");
         int health;
@@ -194,11 +187,5 @@ public final class PolicyPropagationBenchmark {
 
     private static String ms(long micros) {
         return String.format("%.1f ms", micros / 1000.0);
-    }
-
-    private static void check(KubeApiServer.KubectlResult result) {
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException("kubectl failed: " + result.stderr());
-        }
     }
 }

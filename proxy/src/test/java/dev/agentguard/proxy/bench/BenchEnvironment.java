@@ -26,7 +26,6 @@ import dev.agentguard.pki.CertificateAuthority;
 import dev.agentguard.pki.IssuedCertificate;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.RepoFiles;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -68,14 +67,7 @@ final class BenchEnvironment {
 
     /** The CRDs, {@code agentguard-system} and the proxy's RBAC, as the chart installs them. */
     static void installProxyPrerequisites(KubeApiServer cluster) {
-        Path repo = repo();
-        check(cluster.kubectl(null, "apply", "--server-side", "-f", repo.resolve("manifests/crds").toString()));
-        check(cluster.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s",
-                "crd/agentpolicies.agentguard.dev", "crd/clusteragentpolicies.agentguard.dev",
-                "crd/approvalrequests.agentguard.dev", "crd/agentsessions.agentguard.dev"));
-        cluster.admin().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("agentguard-system")
-                .endMetadata().build()).serverSideApply();
-        check(cluster.kubectl(null, "apply", "-f", repo.resolve("manifests/proxy/rbac.yaml").toString()));
+        dev.agentguard.testing.kube.AgentGuardInstall.component(cluster, "proxy");
     }
 
     /** A token of the pod's ServiceAccount bound to the pod, as the kubelet mounts it. */

@@ -314,14 +314,11 @@ public final class ExecBenchmark {
         }
     }
 
-    private void awaitSessionsCompleted() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (sessions().stream().anyMatch(s -> s.getStatus() == null || "Running".equals(s.getStatus().phase()))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the proxy did not complete its sessions in 120 s");
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
+    private void awaitSessionsCompleted() {
+        org.awaitility.Awaitility.await("the proxy completes its sessions").atMost(java.time.Duration.ofSeconds(120))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> sessions().stream().noneMatch(s -> s.getStatus() == null
+                        || "Running".equals(s.getStatus().phase())));
     }
 
     private List<AgentSession> sessions() {

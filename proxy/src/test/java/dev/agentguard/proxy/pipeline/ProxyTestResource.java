@@ -1,19 +1,16 @@
 package dev.agentguard.proxy.pipeline;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 
+import dev.agentguard.testing.kube.AgentGuardInstall;
 import dev.agentguard.testing.kube.KubeApiServer;
-import dev.agentguard.testing.kube.RepoFiles;
 import dev.agentguard.testing.kube.TestTls;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -33,20 +30,9 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         KubeApiServer cluster = KubeApiServer.shared();
         var admin = cluster.admin();
-        check(cluster.kubectl(null, "apply", "--server-side", "-f", RepoFiles.find("manifests/crds").toString()));
-        check(cluster.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s",
-                "crd/agentpolicies.agentguard.dev", "crd/clusteragentpolicies.agentguard.dev",
-                "crd/approvalrequests.agentguard.dev", "crd/agentsessions.agentguard.dev"));
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("agentguard-system")
-                .endMetadata().build()).serverSideApply();
-        try (InputStream rbac = Files.newInputStream(RepoFiles.find("manifests/proxy/rbac.yaml"))) {
-            admin.load(rbac).serverSideApply();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String token = AgentGuardInstall.component(cluster, "proxy");
         // No operator runs here: the test publishes the policy bundle with the operator's code.
         TestBundlePublisher.ensureStarted(admin);
-        String token = cluster.tokenFor("agentguard-system", "agentguard-proxy");
         // The agent pods' nodes exist (nobody runs them), so pod garbage collection leaves the pods alone.
         for (String node : new String[] {NODE, "node-b"}) {
             admin.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
@@ -61,8 +47,8 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-            recordings = tls.directory().resolve("recordings");
-            return Map.ofEntries(
+        recordings = tls.directory().resolve("recordings");
+        return Map.ofEntries(
                     Map.entry("agentguard.proxy.recording.directory", recordings.toString()),
                     Map.entry("agentguard.proxy.audit.file", auditFile.toString()),
                     Map.entry("agentguard.proxy.port", Integer.toString(port)),
@@ -79,11 +65,5 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         // The control plane is shared by the test run.
-    }
-
-    private static void check(KubeApiServer.KubectlResult result) {
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException("kubectl failed: " + result.stderr());
-        }
     }
 }

@@ -16,6 +16,7 @@ import dev.agentguard.api.v1alpha1.ApprovalRequest;
 import dev.agentguard.api.v1alpha1.ApprovalRequestSpec;
 import dev.agentguard.api.v1alpha1.ApprovalRequestStatus;
 import dev.agentguard.api.v1alpha1.RequestRef;
+import dev.agentguard.testing.kube.AgentGuardInstall;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.KubeApiServer.KubectlResult;
 import dev.agentguard.testing.kube.RepoFiles;
@@ -60,10 +61,7 @@ class PolicyAndApprovalAdmissionIT {
     @BeforeAll
     void register() throws IOException {
         admin = cluster.admin();
-        check(cluster.kubectl(null, "apply", "--server-side", "-f", RepoFiles.find("manifests/crds").toString()));
-        check(cluster.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s",
-                "crd/agentpolicies.agentguard.dev", "crd/clusteragentpolicies.agentguard.dev",
-                "crd/approvalrequests.agentguard.dev"));
+        AgentGuardInstall.crds(cluster);
         agentNs = "agents-" + UUID.randomUUID().toString().substring(0, 6);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(agentNs).endMetadata()
                 .build()).create();
