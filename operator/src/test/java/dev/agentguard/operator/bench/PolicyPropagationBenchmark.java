@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.agentguard.api.policy.PolicyBundle;
-import dev.agentguard.operator.policy.ProxyProcess;
+import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.testing.kube.AgentGuardInstall;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.RepoFiles;
@@ -98,7 +98,7 @@ public final class PolicyPropagationBenchmark {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (proxy.readiness() != 200) {
                 if (!operator.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("not ready; operator log " + log + ", proxy log " + proxy.log());
+                    throw new IllegalStateException("not ready; operator log " + log + ", proxy log " + proxy.app().directory());
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }

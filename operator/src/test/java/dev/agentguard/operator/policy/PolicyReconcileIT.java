@@ -16,6 +16,7 @@ import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
 import dev.agentguard.api.v1alpha1.PolicyStatus;
 import dev.agentguard.operator.OperatorTestResource;
+import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.testing.kube.KubeApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -52,8 +53,7 @@ class PolicyReconcileIT {
         agentToken = agentToken();
         proxy = ProxyProcess.start(cluster, NODE);
         // Ready only once the operator's first bundle is in force.
-        await().atMost(WAIT).failFast("proxy exited", () -> !proxy.process().isAlive())
-                .until(() -> proxy.readiness() == 200);
+        proxy.awaitReady(WAIT);
     }
 
     @AfterAll

@@ -2,30 +2,23 @@ package dev.agentguard.proxy.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import dev.agentguard.pki.CertificateAuthority;
-import dev.agentguard.pki.IssuedCertificate;
+import dev.agentguard.api.policy.PolicyBundle;
+import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.RepoFiles;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -134,91 +127,20 @@ final class BenchEnvironment {
     }
 
     /**
-     * The packaged proxy, configured against the test control plane, in its own
-     * process. Extra JVM flags (a profiler, say) come from the system property
-     * {@code bench.proxy.jvm}.
+     * The packaged proxy against the test control plane, ready. No operator runs here, so
+     * the (empty) policy bundle the proxy waits for is published first. Extra JVM flags (a
+     * profiler, say) come from the system property {@code bench.proxy.jvm}.
+     *
+     * @param settings further {@code AGENTGUARD_PROXY_*} environment variables
      */
-    record ProxyProcess(Process process, int port, String caPem, Path caFile, Path recordings)
-            implements AutoCloseable {
-
-        /**
-         * @param node     the node this proxy serves (the agent pods' node)
-         * @param settings further {@code AGENTGUARD_PROXY_*} environment variables
-         */
-        static ProxyProcess start(KubeApiServer cluster, String node, Map<String, String> settings)
-                throws Exception {
-            Path jar = repo().resolve("proxy/target/quarkus-app/quarkus-run.jar");
-            // No operator runs here: publish the (empty) policy bundle the proxy waits for before it serves.
-            cluster.admin().configMaps().resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                    .withNewMetadata().withName(dev.agentguard.api.policy.PolicyBundle.NAME)
-                    .withNamespace(dev.agentguard.api.policy.PolicyBundle.NAMESPACE).endMetadata()
-                    .withData(dev.agentguard.api.policy.PolicyBundle.build(List.of(), List.of()).data())
-                    .build()).forceConflicts().serverSideApply();
-            CertificateAuthority ca = CertificateAuthority.create("bench", Duration.ofHours(2));
-            IssuedCertificate serving = ca.issueServer("proxy", List.of("localhost"), List.of("127.0.0.1"),
-                    Duration.ofHours(2));
-            Path dir = Files.createTempDirectory("proxy-bench");
-            Files.writeString(dir.resolve("tls.crt"), serving.certificatePem());
-            Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
-            Path caFile = Files.writeString(dir.resolve("ca.crt"), ca.root().certificatePem());
-            Path recordings = dir.resolve("recordings");
-            int port = freePort();
-            int health = freePort();
-            List<String> command = new ArrayList<>(List.of("java"));
-            String jvm = System.getProperty("bench.proxy.jvm", "").trim();
-            if (!jvm.isEmpty()) {
-                command.addAll(List.of(jvm.split("\\s+")));
-            }
-            command.addAll(List.of("-jar", jar.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("proxy.log").toFile());
-            Map<String, String> env = new HashMap<>(Map.of(
-                    "AGENTGUARD_PROXY_PORT", Integer.toString(port),
-                    "AGENTGUARD_PROXY_HOST", "127.0.0.1",
-                    "AGENTGUARD_PROXY_TLS_CERT_FILE", dir.resolve("tls.crt").toString(),
-                    "AGENTGUARD_PROXY_TLS_KEY_FILE", dir.resolve("tls.key").toString(),
-                    "AGENTGUARD_PROXY_NODE_NAME", node,
-                    "AGENTGUARD_PROXY_RECORDING_DIRECTORY", recordings.toString(),
-                    "QUARKUS_HTTP_PORT", Integer.toString(health),
-                    "QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", cluster.url(),
-                    "QUARKUS_KUBERNETES_CLIENT_CA_CERT_DATA", Base64.getEncoder().encodeToString(
-                            cluster.caCertificatePem().getBytes(StandardCharsets.UTF_8)),
-                    "QUARKUS_KUBERNETES_CLIENT_TOKEN", cluster.tokenFor("agentguard-system", "agentguard-proxy")));
-            env.putAll(settings);
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            HttpClient http = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("proxy exited: " + Files.readString(dir.resolve("proxy.log")));
-                }
-                try {
-                    if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health
-                            + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200) {
-                        break;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("proxy not ready in 60s");
-                }
-                // Polling the health endpoint; waitFor doubles as a bounded pause.
-                process.waitFor(50, TimeUnit.MILLISECONDS);
-            }
-            return new ProxyProcess(process, port, ca.root().certificatePem(), caFile, recordings);
-        }
-
-        long cpuTicks() throws IOException {
-            return BenchEnvironment.cpuTicks(process.pid());
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            process.waitFor();
-        }
+    static ProxyProcess startProxy(KubeApiServer cluster, String node, Map<String, String> settings) {
+        cluster.admin().configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(PolicyBundle.NAME)
+                .withNamespace(PolicyBundle.NAMESPACE).endMetadata()
+                .withData(PolicyBundle.build(List.of(), List.of()).data()).build()).forceConflicts().serverSideApply();
+        String jvm = System.getProperty("bench.proxy.jvm", "").trim();
+        ProxyProcess proxy = ProxyProcess.start(cluster, node, settings,
+                jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")));
+        proxy.awaitReady(Duration.ofSeconds(60));
+        return proxy;
     }
 }

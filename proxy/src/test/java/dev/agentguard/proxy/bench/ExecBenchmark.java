@@ -22,10 +22,10 @@ import java.util.stream.Stream;
 
 import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.v1alpha1.AgentSession;
-import dev.agentguard.proxy.bench.BenchEnvironment.ProxyProcess;
+import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.proxy.bench.ExecClient.Arrival;
 import dev.agentguard.proxy.bench.ExecClient.Endpoint;
-import dev.agentguard.proxy.pipeline.ShimProcess;
+import dev.agentguard.testing.apps.ShimProcess;
 import dev.agentguard.testing.kube.KubeApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -97,12 +97,12 @@ public final class ExecBenchmark {
     private record Proxied(ProxyProcess proxy, ShimProcess shim, Endpoint endpoint) implements AutoCloseable {
 
         static Proxied start(KubeApiServer cluster, String podToken, Map<String, String> settings) throws Exception {
-            ProxyProcess proxy = ProxyProcess.start(cluster, NODE, settings);
+            ProxyProcess proxy = BenchEnvironment.startProxy(cluster, NODE, settings);
             ShimProcess shim = ShimProcess.start("https://127.0.0.1:" + proxy.port(), proxy.caFile(), podToken, NS,
-                    SHIM_JVM);
-            Endpoint endpoint = new Endpoint("shim + proxy", shim.port,
-                    Files.readString(shim.credentials.resolve("ca.crt")),
-                    Files.readString(shim.credentials.resolve("token")).trim());
+                    Map.of(), SHIM_JVM);
+            Endpoint endpoint = new Endpoint("shim + proxy", shim.port(),
+                    Files.readString(shim.credentials().resolve("ca.crt")),
+                    Files.readString(shim.credentials().resolve("token")).trim());
             return new Proxied(proxy, shim, endpoint);
         }
 
@@ -163,8 +163,8 @@ public final class ExecBenchmark {
                 }
                 memory.append(String.format("proxy RSS after the streams %d MiB (peak %d MiB); exec-shim RSS %d MiB"
                         + " (peak %d MiB)%n",
-                        BenchEnvironment.memoryKiB(proxied.proxy().process().pid(), "VmRSS") / 1024,
-                        BenchEnvironment.memoryKiB(proxied.proxy().process().pid(), "VmHWM") / 1024,
+                        BenchEnvironment.memoryKiB(proxied.proxy().app().pid(), "VmRSS") / 1024,
+                        BenchEnvironment.memoryKiB(proxied.proxy().app().pid(), "VmHWM") / 1024,
                         BenchEnvironment.memoryKiB(proxied.shim().pid(), "VmRSS") / 1024,
                         BenchEnvironment.memoryKiB(proxied.shim().pid(), "VmHWM") / 1024));
                 for (Endpoint path : paths) {
@@ -392,7 +392,7 @@ public final class ExecBenchmark {
             }
         }
         ticks.put("exec-shim", BenchEnvironment.cpuTicks(proxied.shim().pid()));
-        ticks.put("proxy", proxied.proxy().cpuTicks());
+        ticks.put("proxy", BenchEnvironment.cpuTicks(proxied.proxy().app().pid()));
         ticks.put("client", BenchEnvironment.cpuTicks(ProcessHandle.current().pid()));
         return ticks;
     }

@@ -15,7 +15,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.agentguard.proxy.bench.BenchEnvironment.ProxyProcess;
+import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.proxy.masking.JsonStreamMasker;
 import dev.agentguard.proxy.masking.MaskingPlan;
 import dev.agentguard.proxy.masking.ObjectMasker;
@@ -81,7 +81,7 @@ public final class ProxyBenchmark {
                 .endSpec().build()).serverSideApply();
         String token = BenchEnvironment.boundToken(admin, pod);
 
-        try (ProxyProcess proxy = ProxyProcess.start(cluster, NODE, Map.of())) {
+        try (ProxyProcess proxy = BenchEnvironment.startProxy(cluster, NODE, Map.of())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .sslContext(trusting(cluster.caCertificatePem(), proxy.caPem())).build();
             String direct = cluster.url().replaceAll("/+$", "");
@@ -112,9 +112,9 @@ public final class ProxyBenchmark {
         measure(http, token, direct + path, warmup);
         measure(http, token, proxied + path, warmup);
         long[] directNanos = measure(http, token, direct + path, runs);
-        long cpuBefore = proxy.cpuTicks();
+        long cpuBefore = BenchEnvironment.cpuTicks(proxy.app().pid());
         long[] proxiedNanos = measure(http, token, proxied + path, runs);
-        long cpuTicks = proxy.cpuTicks() - cpuBefore;
+        long cpuTicks = BenchEnvironment.cpuTicks(proxy.app().pid()) - cpuBefore;
         double cpuMicrosPerRequest = cpuTicks * 1_000_000.0 / BenchEnvironment.CLOCK_TICKS_PER_SECOND / runs;
         report.append(String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %.0f µs |%n", name, runs,
                 ms(pct(directNanos, 50)), ms(pct(directNanos, 99)), ms(pct(proxiedNanos, 50)),

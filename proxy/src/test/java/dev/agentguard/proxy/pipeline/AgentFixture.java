@@ -1,5 +1,6 @@
 package dev.agentguard.proxy.pipeline;
 
+import dev.agentguard.testing.apps.ShimProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.agentguard.proxy.pipeline;
 
+import dev.agentguard.testing.apps.ShimProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -48,11 +49,11 @@ final class ChannelClient implements AutoCloseable {
 
     /** @param protocols the subprotocols to offer, best first */
     static ChannelClient open(Vertx vertx, ShimProcess shim, String uri, String... protocols) throws Exception {
-        String token = java.nio.file.Files.readString(shim.credentials.resolve("token")).trim();
-        Path ca = shim.credentials.resolve("ca.crt");
+        String token = java.nio.file.Files.readString(shim.credentials().resolve("token")).trim();
+        Path ca = shim.credentials().resolve("ca.crt");
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
                 .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())).setVerifyHost(true));
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(shim.port)
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(shim.port())
                 .setSsl(true).setURI(uri).setSubProtocols(java.util.List.of(protocols))
                 .addHeader("Authorization", "Bearer " + token);
         ChannelClient channels = new ChannelClient(client);

@@ -139,9 +139,9 @@ class MaskingIT {
     @Test
     void aFabric8ClientListsAndWatchesMaskedSecrets() throws Exception {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:" + fixture.shim().port)
-                .withCaCertFile(fixture.shim().credentials.resolve("ca.crt").toString())
-                .withOauthToken(Files.readString(fixture.shim().credentials.resolve("token")))
+                .withMasterUrl("https://127.0.0.1:" + fixture.shim().port())
+                .withCaCertFile(fixture.shim().credentials().resolve("ca.crt").toString())
+                .withOauthToken(Files.readString(fixture.shim().credentials().resolve("token")))
                 .withNamespace(NS).build()).build()) {
             Secret listed = client.secrets().withName("db").get();
             assertThat(listed.getData()).containsOnlyKeys("password")
@@ -215,7 +215,7 @@ class MaskingIT {
     private HttpResponse<String> throughShim(String path, String accept) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
-        try (var in = Files.newInputStream(fixture.shim().credentials.resolve("ca.crt"))) {
+        try (var in = Files.newInputStream(fixture.shim().credentials().resolve("ca.crt"))) {
             trust.setCertificateEntry("shim", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -223,8 +223,8 @@ class MaskingIT {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, factory.getTrustManagers(), null);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
-        String placeholder = Files.readString(fixture.shim().credentials.resolve("token"));
-        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + fixture.shim().port + path))
+        String placeholder = Files.readString(fixture.shim().credentials().resolve("token"));
+        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + fixture.shim().port() + path))
                 .header("Authorization", "Bearer " + placeholder).header("Accept", accept).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -174,8 +174,8 @@ class ProxyIT {
         ok(asAgent("get", "pods", "-n", NS));
         awaitAuditEvent(e -> "pods".equals(e.at("/objectRef/resource").asText()));
         String log = java.nio.file.Files.readString(ProxyTestResource.auditFile);
-        String placeholder = java.nio.file.Files.readString(fixture.shim().credentials.resolve("token"));
-        String podToken = java.nio.file.Files.readString(fixture.shim().tokenFile);
+        String placeholder = java.nio.file.Files.readString(fixture.shim().credentials().resolve("token"));
+        String podToken = java.nio.file.Files.readString(fixture.shim().tokenFile());
         assertThat(log).doesNotContain(placeholder).doesNotContain(podToken).doesNotContain("Bearer");
     }
 

@@ -161,6 +161,8 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
                 "--advertise-address=127.0.0.1",
                 // The endpoint reconciler refuses loopback addresses; no in-cluster client needs it here.
                 "--endpoint-reconciler-type=none",
+                // Webhook Services resolve to their EndpointSlices, as there is no kube-proxy for a ClusterIP.
+                "--enable-aggregator-routing=true",
                 "--secure-port=" + apiPort,
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
                 "--tls-cert-file=" + servingCert,

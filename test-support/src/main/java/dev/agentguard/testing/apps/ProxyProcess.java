@@ -1,0 +1,89 @@
+package dev.agentguard.testing.apps;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.agentguard.testing.kube.AgentGuardInstall;
+import dev.agentguard.testing.kube.KubeApiServer;
+import dev.agentguard.testing.kube.TestTls;
+
+/**
+ * The packaged node proxy as its DaemonSet runs it: its own ServiceAccount with the
+ * RBAC in {@code manifests/proxy/rbac.yaml}, against the shared kube-apiserver,
+ * serving TLS from the given files on 127.0.0.1.
+ *
+ * @param caFile the CA of the serving certificate, when the proxy issued its own
+ */
+public record ProxyProcess(PackagedApp app, int port, int health, Path caFile, Path recordings)
+        implements AutoCloseable {
+
+    /** With a fresh certificate for 127.0.0.1 from its own CA ({@link #caFile()}). */
+    public static ProxyProcess start(KubeApiServer cluster, String node, Map<String, String> settings,
+            List<String> jvmOptions) {
+        TestTls tls = TestTls.issue("agentguard-proxy");
+        return start(cluster, node, tls.certificate(), tls.key(), tls.caCertificate(), settings, jvmOptions);
+    }
+
+    public static ProxyProcess start(KubeApiServer cluster, String node) {
+        return start(cluster, node, Map.of(), List.of());
+    }
+
+    /**
+     * @param settings further environment variables ({@code AGENTGUARD_PROXY_*}), overriding the defaults here
+     */
+    public static ProxyProcess start(KubeApiServer cluster, String node, Path certFile, Path keyFile, Path caFile,
+            Map<String, String> settings, List<String> jvmOptions) {
+        String token = AgentGuardInstall.component(cluster, "proxy");
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("agentguard-proxy");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int port = PackagedApp.freePort();
+        int health = PackagedApp.freePort();
+        Path recordings = dir.resolve("recordings");
+        Map<String, String> env = new HashMap<>(Map.ofEntries(
+                Map.entry("AGENTGUARD_PROXY_PORT", Integer.toString(port)),
+                Map.entry("AGENTGUARD_PROXY_HOST", "127.0.0.1"),
+                Map.entry("AGENTGUARD_PROXY_TLS_CERT_FILE", certFile.toString()),
+                Map.entry("AGENTGUARD_PROXY_TLS_KEY_FILE", keyFile.toString()),
+                Map.entry("AGENTGUARD_PROXY_NODE_NAME", node),
+                Map.entry("AGENTGUARD_PROXY_RECORDING_DIRECTORY", recordings.toString()),
+                Map.entry("AGENTGUARD_PROXY_AUDIT_STDOUT", "false"),
+                Map.entry("QUARKUS_HTTP_PORT", Integer.toString(health)),
+                Map.entry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false")));
+        env.putAll(PackagedApp.kubeconfigEnvironment(cluster, token, dir));
+        env.putAll(settings);
+        return new ProxyProcess(PackagedApp.start("proxy", dir, env, jvmOptions), port, health, caFile, recordings);
+    }
+
+    /** The readiness probe's status code, or -1 while nothing listens. */
+    public int readiness() {
+        return app.status("http://127.0.0.1:" + health + "/q/health/ready");
+    }
+
+    /** Ready only once a policy bundle is loaded: someone (the operator, a test) must publish one. */
+    public void awaitReady(Duration timeout) {
+        app.awaitOk("http://127.0.0.1:" + health + "/q/health/ready", timeout);
+    }
+
+    public String caPem() {
+        try {
+            return Files.readString(caFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}
