@@ -2,11 +2,16 @@ package dev.agentguard.operator.certificates;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -22,7 +27,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * ConfigMap, an opted-out one loses it; the system namespace's reconcile owns the CA, the leaf
  * Secrets and the webhook caBundles, and is rescheduled for the next renewal or rotation phase
  * (no polling loop). Changes to the certificate Secrets (deleted, annotated
- * {@code agentguard.dev/rotate=now}) trigger it through a Secret informer on agentguard-system.
+ * {@code agentguard.dev/rotate=now}) trigger it through a Secret informer on agentguard-system,
+ * and so do changes to the webhook configurations: {@code helm upgrade} or {@code kubectl apply}
+ * of the shipped manifests resets their caBundle to empty, and admission fails closed until it is
+ * set again.
  */
 // Labels do not bump a generation: every Namespace change must reach the reconciler.
 @ControllerConfiguration(name = "certificates", generationAwareEventProcessing = false)
@@ -44,7 +52,24 @@ public class CertificatesReconciler implements Reconciler<Namespace> {
                 .withLabelSelector(CertificateManager.MANAGED_BY + "=" + CertificateManager.OPERATOR)
                 .withSecondaryToPrimaryMapper(s -> Set.of(new ResourceID(config.namespace())))
                 .build();
-        return List.of(new InformerEventSource<>(secrets, context));
+        List<EventSource<?, Namespace>> sources = new ArrayList<>();
+        sources.add(new InformerEventSource<>(secrets, context));
+        for (String name : config.webhookConfigurations()) {
+            sources.add(webhookConfiguration(MutatingWebhookConfiguration.class, "mutating-", name, context));
+            sources.add(webhookConfiguration(ValidatingWebhookConfiguration.class, "validating-", name, context));
+        }
+        return sources;
+    }
+
+    /** One informer per configuration, by name: the operator's RBAC allows list/watch of these names only. */
+    private <R extends HasMetadata> EventSource<R, Namespace> webhookConfiguration(Class<R> kind, String prefix,
+            String name, EventSourceContext<Namespace> context) {
+        var configuration = InformerEventSourceConfiguration.from(kind, Namespace.class)
+                .withName(prefix + name)
+                .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", name)))
+                .withSecondaryToPrimaryMapper(c -> Set.of(new ResourceID(config.namespace())))
+                .build();
+        return new InformerEventSource<>(configuration, context);
     }
 
     @Override

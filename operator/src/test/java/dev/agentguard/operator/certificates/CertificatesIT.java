@@ -70,12 +70,21 @@ class CertificatesIT {
         assertThat(webhookLeaf.getSubjectAlternativeNames().stream().map(n -> (Object) n.get(1)).toList())
                 .contains((Object) "agentguard-webhook.agentguard-system.svc");
 
-        // The MWC was created after the first reconcile: a lost leaf Secret is re-issued and the
-        // reconcile that does so also sets the caBundle.
+        // The MWC was created after the first reconcile: its creation is seen and its caBundle set.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(caBundle()).isEqualTo(Pem.encode(firstCa)));
+        // An apply of the shipped manifest resets the caBundle to empty: set again.
+        admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName("agentguard-webhook").edit(m -> {
+            m.getWebhooks().get(0).getClientConfig().setCaBundle("");
+            return m;
+        });
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(caBundle()).isEqualTo(Pem.encode(firstCa)));
+
+        // A lost leaf Secret is re-issued by the same CA.
         admin.secrets().inNamespace(NS).withName("agentguard-webhook-tls").delete();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(secret("agentguard-webhook-tls")).isNotNull();
-            assertThat(caBundle()).isEqualTo(Pem.encode(firstCa));
+            assertThat(cert(secret("agentguard-webhook-tls"), "tls.crt").get(0).getSerialNumber())
+                    .isNotEqualTo(webhookLeaf.getSerialNumber());
             assertLeavesVerify();
         });
 
