@@ -97,6 +97,9 @@ public final class HttpRelay {
     }
 
     private void tunnel(HttpServerRequest in, HttpClientRequest out) {
+        // Once upgraded, the request object outlives its use: the tunnel's end closes the
+        // connection and Vert.x reports that to the request, at ERROR unless it is handled here.
+        out.exceptionHandler(e -> LOG.debugf("upgraded connection ended: %s", e.getMessage()));
         out.connect().onComplete(ar -> {
             if (ar.failed()) {
                 badGateway(in.response(), ar.cause());
