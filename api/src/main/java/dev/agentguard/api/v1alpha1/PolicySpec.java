@@ -11,6 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** What an AgentPolicy or ClusterAgentPolicy says about the agents it selects. */
 @ValidationRule(value = "!has(self.rules) || self.rules.all(r, self.rules.exists_one(s, s.name == r.name))",
         message = "rule names must be unique within a policy")
+@ValidationRule(value = "!has(self.egress) || !has(self.agentSelector)",
+        message = "egress applies to every pod of the namespace (NetworkPolicies cannot subtract): a policy with egress cannot have an agentSelector")
 public class PolicySpec {
 
     @JsonPropertyDescription("Which agent pods the policy applies to; empty selects all agents in scope.")
@@ -32,6 +34,9 @@ public class PolicySpec {
 
     @JsonPropertyDescription("What to mask beyond Secret values.")
     private MaskingSettings masking;
+
+    @JsonPropertyDescription("Where the namespace's pods may connect (AgentPolicy only). Unset: anywhere except the API server directly.")
+    private EgressSettings egress;
 
     public AgentSelector getAgentSelector() {
         return agentSelector;
@@ -79,5 +84,13 @@ public class PolicySpec {
 
     public void setMasking(MaskingSettings masking) {
         this.masking = masking;
+    }
+
+    public EgressSettings getEgress() {
+        return egress;
+    }
+
+    public void setEgress(EgressSettings egress) {
+        this.egress = egress;
     }
 }

@@ -113,6 +113,56 @@ class CustomResourceDefinitionsIT {
         assertThat(missingAction.stderr()).contains("spec.rules[0].action: Required value");
     }
 
+    @Test
+    void egressAllowListsAreCheckedAtApplyTime() {
+        ok(cluster.kubectl(policy("egress-ok", """
+                  egress:
+                    allow:
+                      - {cidr: 203.0.113.0/24, except: [203.0.113.7/32], ports: [{port: 443}]}
+                      - {namespaceSelector: {matchLabels: {team: data}}}
+                """), "apply", "-f", "-"));
+        assertThat(ok(cluster.kubectl(null, "get", "agentpolicy", "egress-ok", "-n", "agents", "-o",
+                "jsonpath={.spec.egress.allow[0].ports[0].protocol}")).stdout()).isEqualTo("TCP");
+
+        KubectlResult badCidr = cluster.kubectl(policy("egress-bad-cidr", """
+                  egress:
+                    allow:
+                      - {cidr: 10.0.0.0/33}
+                """), "apply", "-f", "-");
+        assertThat(badCidr.exitCode()).isNotZero();
+        assertThat(badCidr.stderr()).contains("spec.egress.allow[0]").contains("cidr must be an IP prefix");
+
+        KubectlResult both = cluster.kubectl(policy("egress-both", """
+                  egress:
+                    allow:
+                      - {cidr: 10.0.0.0/8, podSelector: {}}
+                """), "apply", "-f", "-");
+        assertThat(both.exitCode()).isNotZero();
+        assertThat(both.stderr()).contains("set either cidr, or namespaceSelector and/or podSelector");
+
+        KubectlResult selected = cluster.kubectl(policy("egress-selected", """
+                  agentSelector: {serviceAccounts: [agent]}
+                  egress:
+                    allow:
+                      - {cidr: 10.0.0.0/8}
+                """), "apply", "-f", "-");
+        assertThat(selected.exitCode()).isNotZero();
+        assertThat(selected.stderr()).contains("a policy with egress cannot have an agentSelector");
+
+        KubectlResult clusterWide = cluster.kubectl("""
+                apiVersion: agentguard.dev/v1alpha1
+                kind: ClusterAgentPolicy
+                metadata:
+                  name: egress-cluster
+                spec:
+                  egress:
+                    allow:
+                      - {cidr: 10.0.0.0/8}
+                """, "apply", "-f", "-");
+        assertThat(clusterWide.exitCode()).isNotZero();
+        assertThat(clusterWide.stderr()).contains("egress is set per namespace, in an AgentPolicy");
+    }
+
     private static String policy(String name, String spec) {
         return """
                 apiVersion: agentguard.dev/v1alpha1
