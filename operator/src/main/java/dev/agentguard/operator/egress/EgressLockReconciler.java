@@ -8,6 +8,9 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 import dev.agentguard.api.AgentGuard;
+import dev.agentguard.api.v1alpha1.AgentPolicy;
+import dev.agentguard.api.v1alpha1.EgressRule;
+import dev.agentguard.api.v1alpha1.Mode;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -26,7 +29,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * Writes the agentguard-egress NetworkPolicy into every namespace labelled
  * agentguard.dev/inject=enabled, so agent pods cannot reach the API server
  * directly, only through the shim and the node proxy; removes it when the label
- * goes. Watches the kubernetes Service's EndpointSlices to follow API server moves.
+ * goes. Watches the kubernetes Service's EndpointSlices to follow API server moves, and
+ * AgentPolicies for the namespace's egress allow-list.
  * Namespaces are never changed (no finalizer): the label's removal is an update event.
  */
 @ControllerConfiguration(name = EgressLockReconciler.NAME, generationAwareEventProcessing = false)
@@ -34,6 +38,7 @@ public class EgressLockReconciler implements Reconciler<Namespace> {
 
     static final String NAME = "egress-lock";
     static final String SLICES = "apiserver-endpointslices";
+    static final String AGENT_POLICIES = "egress-agentpolicies";
     private static final Logger LOG = Logger.getLogger(EgressLockReconciler.class);
 
     private final EgressConfig config;
@@ -62,7 +67,25 @@ public class EgressLockReconciler implements Reconciler<Namespace> {
                                 .list(EgressLockReconciler::optedIn)
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .build(), context);
-        return List.of(policies, slices);
+        // An allow-list added, changed or removed in any AgentPolicy re-renders its namespace.
+        InformerEventSource<AgentPolicy, Namespace> agentPolicies = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(AgentPolicy.class, Namespace.class)
+                        .withName(AGENT_POLICIES)
+                        .withWatchAllNamespaces()
+                        .withSecondaryToPrimaryMapper(p -> Set.of(new ResourceID(p.getMetadata().getNamespace())))
+                        .build(), context);
+        return List.of(policies, slices, agentPolicies);
+    }
+
+    /** The union of the allow-lists of the namespace's Enforce AgentPolicies, in a stable order. */
+    static List<EgressRule> allowList(java.util.stream.Stream<AgentPolicy> policies) {
+        return policies
+                .filter(p -> p.getSpec() != null && p.getSpec().getEgress() != null
+                        && p.getSpec().getMode() == Mode.Enforce)
+                .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+                .flatMap(p -> p.getSpec().getEgress().allow().stream())
+                .distinct()
+                .toList();
     }
 
     static boolean optedIn(Namespace namespace) {
@@ -89,9 +112,13 @@ public class EgressLockReconciler implements Reconciler<Namespace> {
             LOG.warnf("no API server endpoints found; %s in %s excepts nothing until they appear",
                     EgressPolicies.NAME, name);
         }
-        NetworkPolicy desired = EgressPolicies.desired(namespace, ips, config.proxyPort());
+        var policySource = (InformerEventSource<AgentPolicy, Namespace>) context.eventSourceRetriever()
+                .getEventSourceFor(AgentPolicy.class, AGENT_POLICIES);
+        List<EgressRule> allowList = allowList(policySource.list(name, p -> true));
+        NetworkPolicy desired = EgressPolicies.desired(namespace, ips, config.proxyPort(), allowList);
         if (existing.isEmpty() || !Objects.equals(existing.get().getSpec(), desired.getSpec())) {
-            LOG.infof("writing %s in namespace %s, excepting API server %s", EgressPolicies.NAME, name, ips);
+            LOG.infof("writing %s in namespace %s, excepting API server %s, %s", EgressPolicies.NAME, name, ips,
+                    allowList.isEmpty() ? "open otherwise" : allowList.size() + " allow-list entries");
             client.network().v1().networkPolicies().inNamespace(name).resource(desired)
                     .fieldManager(OPERATOR_FIELD_MANAGER).forceConflicts().serverSideApply();
         }

@@ -76,6 +76,69 @@ class EgressLockIT {
         admin.namespaces().withName(namespace).delete();
     }
 
+    @Test
+    void anAllowListFromPolicyNarrowsTheNamespaceAndNeverOpensTheApiServer() {
+        String namespace = "egress-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                .addToLabels(AgentGuard.INJECT_LABEL, AgentGuard.INJECT_ENABLED).endMetadata().build()).create();
+        publishApiServer("10.0.0.10");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> isOpen(policy(namespace)));
+
+        // An Audit policy does not narrow anything: NetworkPolicies cannot audit.
+        apply(namespace, "audit-only", "Audit", "10.0.0.0/8");
+        // The Enforce one does: only DNS, the node proxy and 10.0.0.0/8:443, with the API server excepted.
+        apply(namespace, "only-internal", "Enforce", "10.0.0.0/8");
+        NetworkPolicy narrowed = Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> policy(namespace), p -> p != null && !isOpen(p));
+        var rules = narrowed.getSpec().getEgress();
+        assertThat(rules).hasSize(3);
+        assertThat(rules.get(1).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(9443);
+        assertThat(rules.get(2).getTo()).singleElement().satisfies(to -> {
+            assertThat(to.getIpBlock().getCidr()).isEqualTo("10.0.0.0/8");
+            assertThat(to.getIpBlock().getExcept()).containsExactly("10.0.0.10/32");
+        });
+        assertThat(rules.get(2).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(443);
+
+        // The API server moves into another allowed range: excepted there too.
+        apply(namespace, "only-internal", "Enforce", "10.0.0.0/8", "192.168.0.0/16");
+        publishApiServer("192.168.7.7");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(policy(namespace).getSpec()
+                .getEgress().get(3).getTo().get(0).getIpBlock().getExcept()).containsExactly("192.168.7.7/32"));
+
+        admin.resources(dev.agentguard.api.v1alpha1.AgentPolicy.class).inNamespace(namespace)
+                .withName("only-internal").delete();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> isOpen(policy(namespace)));
+        admin.namespaces().withName(namespace).delete();
+        publishApiServer("10.0.0.10");
+    }
+
+    private void apply(String namespace, String name, String mode, String... cidrs) {
+        StringBuilder allow = new StringBuilder();
+        for (String cidr : cidrs) {
+            allow.append("      - {cidr: ").append(cidr).append(", ports: [{port: 443}]}\n");
+        }
+        var result = KubeApiServer.shared().kubectl("""
+                apiVersion: agentguard.dev/v1alpha1
+                kind: AgentPolicy
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  mode: %s
+                  egress:
+                    allow:
+                %s""".formatted(name, namespace, mode, allow), "apply", "-f", "-");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+    }
+
+    /** The lock without an allow-list: everything but the API server. */
+    private static boolean isOpen(NetworkPolicy policy) {
+        return policy != null && policy.getSpec().getEgress().get(0).getTo().stream()
+                .anyMatch(to -> to.getIpBlock() != null && "0.0.0.0/0".equals(to.getIpBlock().getCidr())
+                        && (policy.getSpec().getEgress().get(0).getPorts() == null
+                                || policy.getSpec().getEgress().get(0).getPorts().isEmpty()));
+    }
+
     private void publishApiServer(String... ips) {
         EndpointSlice slice = new EndpointSliceBuilder().withNewMetadata().withName("kubernetes").withNamespace("default")
                 .addToLabels("kubernetes.io/service-name", "kubernetes").endMetadata()
