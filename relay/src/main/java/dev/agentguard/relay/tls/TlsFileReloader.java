@@ -35,6 +35,10 @@ import io.vertx.core.net.SSLOptions;
  * same files. (A client reads its trust at its first connection, so before that there is no previous
  * trust to keep.)
  *
+ * <p>A client waits for options being loaded before it connects. A Vert.x 4.5 server does not: it
+ * closes connections accepted in the milliseconds while its new certificate loads (see "Open work"
+ * in docs/control-plane.md).
+ *
  * <p>Create it before the server or client it feeds, and {@link #start} it once that exists: the
  * files' state is noted at construction, so a change while the server or client first reads them is
  * not missed.
