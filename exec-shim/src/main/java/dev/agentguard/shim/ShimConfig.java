@@ -1,6 +1,7 @@
 package dev.agentguard.shim;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -27,6 +28,17 @@ public interface ShimConfig {
 
         /** PEM bundle the upstream's serving certificate must chain to; the JVM's trust store if absent. */
         Optional<Path> upstreamCaFile();
+
+        /**
+         * How often {@code upstream-ca-file} is checked for a new bundle. A CA rotation adds the new CA
+         * to the mounted ConfigMap first and has the proxy serve a certificate from it only after the
+         * operator's propagation delay (default 2m); the kubelet takes about a minute to update the
+         * file, so the shim must pick it up well within the rest. A new bundle applies to new upstream
+         * connections without a restart; open ones (watches, exec sessions) keep going. 0 turns
+         * reloading off.
+         */
+        @WithDefault("10s")
+        Duration upstreamCaReloadPeriod();
 
         /**
          * The name the upstream's certificate is verified against, when it is not

@@ -1,6 +1,8 @@
 package dev.agentguard.shim.forward;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +15,7 @@ import dev.agentguard.shim.credentials.CredentialsWriter;
 import dev.agentguard.shim.credentials.PlaceholderCredentials;
 import dev.agentguard.shim.credentials.TokenFile;
 import dev.agentguard.relay.UpstreamOptions;
+import dev.agentguard.relay.tls.TlsFileReloader;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -23,6 +26,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SSLOptions;
 
 /**
  * Brings the shim up in the order the agent relies on: placeholder credentials
@@ -40,6 +44,7 @@ public class ShimServer {
     private volatile boolean ready;
     private HttpServer server;
     private HttpClient client;
+    private TlsFileReloader upstreamTrust;
 
     public ShimServer(Vertx vertx, ShimConfig config) {
         this.vertx = vertx;
@@ -49,7 +54,16 @@ public class ShimServer {
     void start(@Observes StartupEvent event) throws Exception {
         long started = System.nanoTime();
         PlaceholderCredentials credentials = PlaceholderCredentials.generate();
-        client = vertx.createHttpClient(upstreamOptions());
+        HttpClientOptions upstreamOptions = upstreamOptions();
+        // Noted before the client first reads the bundle, so a rotation in between is not missed.
+        upstreamTrust = config.shim().upstreamCaFile()
+                .map(ca -> new TlsFileReloader(List.of(ca), () -> new SSLOptions(upstreamOptions.getSslOptions())))
+                .orElse(null);
+        client = vertx.createHttpClient(upstreamOptions);
+        if (upstreamTrust != null) {
+            // One client carries every upstream request, HTTP upgrades (exec, attach) included.
+            upstreamTrust.start(vertx, config.shim().upstreamCaReloadPeriod(), client::updateSSLOptions);
+        }
         ApiForwarder forwarder = new ApiForwarder(client, config.shim().upstreamServerName()
                 .map(name -> UpstreamOptions.verifyingName(config.shim().upstream(), name))
                 .orElse(options -> {
@@ -74,6 +88,9 @@ public class ShimServer {
 
     void stop(@Observes ShutdownEvent event) {
         ready = false;
+        if (upstreamTrust != null) {
+            upstreamTrust.close();
+        }
         if (server != null) {
             server.close();
         }
@@ -84,6 +101,11 @@ public class ShimServer {
 
     public boolean ready() {
         return ready;
+    }
+
+    /** What keeps the upstream trust in step with the CA file; empty when the JVM's trust store is used. */
+    Optional<TlsFileReloader> upstreamTrust() {
+        return Optional.ofNullable(upstreamTrust);
     }
 
     private HttpClientOptions upstreamOptions() {

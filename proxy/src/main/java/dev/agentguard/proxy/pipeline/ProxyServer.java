@@ -2,6 +2,7 @@ package dev.agentguard.proxy.pipeline;
 
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,7 @@ import dev.agentguard.proxy.identity.Authenticator;
 import dev.agentguard.proxy.policy.BundleLease;
 import dev.agentguard.proxy.policy.BundlePolicySource;
 import dev.agentguard.relay.UpstreamOptions;
+import dev.agentguard.relay.tls.TlsFileReloader;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -36,6 +38,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SSLOptions;
 
 /** Starts the shim-facing HTTPS listener once policies are loaded; stops it first on shutdown. */
 @ApplicationScoped
@@ -51,7 +54,7 @@ public class ProxyServer {
     private volatile boolean listening;
     private ApprovalGate approvals;
     private HttpServer server;
-    private CertificateReloader certificates;
+    private TlsFileReloader certificates;
     private HttpClient upstream;
     private WebSocketClient sessionsUpstream;
 
@@ -100,18 +103,21 @@ public class ProxyServer {
                 new AgentDirectory(client, config.agentLabelsTtl(), clock),
                 policies,
                 upstream, execSessions, approvals, audit, metrics);
-        server = vertx.createHttpServer(new HttpServerOptions()
-                        .setHost(config.host())
-                        .setPort(config.port())
-                        .setSsl(true)
-                        .setWebSocketSubProtocols(ChannelProtocol.SUPPORTED)
-                        .setKeyCertOptions(new PemKeyCertOptions()
-                                .setCertPath(config.tlsCertFile().toString())
-                                .setKeyPath(config.tlsKeyFile().toString())))
+        HttpServerOptions serverOptions = new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setSsl(true)
+                .setWebSocketSubProtocols(ChannelProtocol.SUPPORTED)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(config.tlsCertFile().toString())
+                        .setKeyPath(config.tlsKeyFile().toString()));
+        // Before listen() reads the files: a rotation while it does is then seen by the first check.
+        certificates = new TlsFileReloader(List.of(config.tlsCertFile(), config.tlsKeyFile()),
+                () -> new SSLOptions(serverOptions.getSslOptions()));
+        server = vertx.createHttpServer(serverOptions)
                 .requestHandler(handler)
                 .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        certificates = new CertificateReloader(vertx, server, config.tlsCertFile(), config.tlsKeyFile(),
-                config.tlsReloadPeriod());
+        certificates.start(vertx, config.tlsReloadPeriod(), server::updateSSLOptions);
         listening = true;
         LOG.infof("proxy for node %s serving on %s:%d, upstream %s", config.nodeName(), config.host(),
                 server.actualPort(), upstreamUrl());

@@ -80,6 +80,26 @@ class ShimInjectorTest {
                 "shim=shim:1,token-volume=none");
     }
 
+    @Test
+    void theProxyCaIsMountedAsAWholeVolumeSoRotatedBundlesReachTheShim() {
+        Pod pod = admitted();
+        injector.inject(pod);
+
+        Container shim = pod.getSpec().getInitContainers().get(0);
+        assertThat(shim.getVolumeMounts()).filteredOn(m -> m.getName().equals(PodLayout.PROXY_CA_VOLUME))
+                .singleElement().satisfies(m -> {
+                    assertThat(m.getMountPath()).isEqualTo(PodLayout.PROXY_CA_DIR);
+                    // The kubelet never updates a subPath mount: the shim would keep the first bundle.
+                    assertThat(m.getSubPath()).isNull();
+                    assertThat(m.getSubPathExpr()).isNull();
+                });
+        assertThat(shim.getEnv()).filteredOn(e -> e.getName().equals("AGENTGUARD_SHIM_UPSTREAM_CA_FILE"))
+                .singleElement().extracting(EnvVar::getValue).isEqualTo(PodLayout.PROXY_CA_DIR + "/ca.crt");
+        assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getName().equals(PodLayout.PROXY_CA_VOLUME))
+                .singleElement()
+                .satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo("agentguard-proxy-ca"));
+    }
+
     /** A pod as the ServiceAccount admission plugin leaves it. */
     private static Pod admitted() {
         return new PodBuilder().withNewMetadata().withName("agent").endMetadata().withNewSpec()
