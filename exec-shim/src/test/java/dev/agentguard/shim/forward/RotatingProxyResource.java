@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.agentguard.pki.CertificateAuthority;
 import dev.agentguard.pki.IssuedCertificate;
+import dev.agentguard.relay.tls.ServingKeyManager;
 import dev.agentguard.testing.kube.ProjectedFiles;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
@@ -21,6 +22,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLOptions;
 
@@ -40,6 +42,8 @@ public class RotatingProxyResource implements QuarkusTestResourceLifecycleManage
 
     static Vertx vertx;
     static HttpServer proxy;
+    /** Swapped like the real proxy's serving certificate. */
+    static ServingKeyManager servingKeys;
     static ProjectedFiles proxyCa;
     static Path credentialsDir;
     static int port;
@@ -56,8 +60,9 @@ public class RotatingProxyResource implements QuarkusTestResourceLifecycleManage
             credentialsDir = dir.resolve("credentials");
             port = freePort();
             vertx = Vertx.vertx();
+            servingKeys = ServingKeyManager.load(vertx, servingCertificate(OLD));
             proxy = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
-                            .setKeyCertOptions(servingCertificate(OLD)))
+                            .setKeyCertOptions(KeyCertOptions.wrap(servingKeys)))
                     .requestHandler(RotatingProxyResource::handle)
                     .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             return Map.of(
@@ -76,9 +81,20 @@ public class RotatingProxyResource implements QuarkusTestResourceLifecycleManage
         }
     }
 
-    /** Has the proxy serve, to new connections, a certificate freshly issued by {@code ca}. */
-    static void serveCertificateFrom(CertificateAuthority ca) throws Exception {
+    /**
+     * Has the proxy serve a certificate from {@code ca} in a fresh TLS context: no session from
+     * before can be resumed, so the next connection is a full handshake that checks the shim's
+     * trust. (The in-place swap keeps the context, and a client may resume a session it
+     * established with the previous certificate, which it trusted.)
+     */
+    static void restartTlsWith(CertificateAuthority ca) throws Exception {
         proxy.updateSSLOptions(new SSLOptions().setKeyCertOptions(servingCertificate(ca)), true)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Has the proxy serve, to new handshakes, a certificate freshly issued by {@code ca}, as the proxy swaps it. */
+    static void serveCertificateFrom(CertificateAuthority ca) throws Exception {
+        servingKeys.reload(vertx, new SSLOptions().setKeyCertOptions(servingCertificate(ca)))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

@@ -3,6 +3,7 @@ package dev.agentguard.shim.forward;
 import static dev.agentguard.shim.forward.RotatingProxyResource.NEW;
 import static dev.agentguard.shim.forward.RotatingProxyResource.OLD;
 import static dev.agentguard.shim.forward.RotatingProxyResource.proxyCa;
+import static dev.agentguard.shim.forward.RotatingProxyResource.restartTlsWith;
 import static dev.agentguard.shim.forward.RotatingProxyResource.serveCertificateFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -79,28 +80,26 @@ class UpstreamCaRotationIT {
         await().atMost(RELOADED).until(trust::upToDate);
         duringReload.stopAfter(10);
 
-        // 2. The proxy switches to a NEW-issued certificate. No request is in flight at the switch
-        //    itself: Vert.x 4.5's HttpServer.updateSSLOptions closes connections accepted while it
-        //    builds the new context (a proxy-side gap, not the shim's); every request after it must pass.
-        serveCertificateFrom(NEW);
+        // 2. The proxy switches to a NEW-issued certificate while requests keep flowing.
         Traffic afterSwitch = new Traffic();
+        serveCertificateFrom(NEW);
         afterSwitch.stopAfter(20);
         assertThat(duringReload.results).as("requests while the shim reloads").allMatch("200 reached"::equals);
-        assertThat(afterSwitch.results).as("requests to the NEW-issued certificate")
+        assertThat(afterSwitch.results).as("requests across the switch to the NEW-issued certificate")
                 .allMatch("200 reached"::equals);
 
         // 3. OLD leaves the bundle: the NEW certificate is still trusted, an OLD-issued one no longer.
         proxyCa.write(Map.of("ca.crt", NEW.root().certificatePem()));
         await().atMost(RELOADED).until(trust::upToDate);
         assertThat(get()).isEqualTo("200 reached");
-        serveCertificateFrom(OLD);
+        restartTlsWith(OLD);
         String refused = get();
         assertThat(refused).startsWith("502 ");
         JsonObject status = new JsonObject(refused.substring("502 ".length()));
         assertThat(status.getString("kind")).isEqualTo("Status");
         assertThat(status.getString("reason")).isEqualTo("BadGateway");
         assertThat(status.getString("message")).startsWith("the agentguard shim cannot reach the node proxy");
-        serveCertificateFrom(NEW);
+        restartTlsWith(NEW);
         assertThat(get()).as("refused for its issuer, not for a broken proxy").isEqualTo("200 reached");
 
         // The connection opened before the rotation was never dropped.

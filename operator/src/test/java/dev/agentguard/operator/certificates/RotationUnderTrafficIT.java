@@ -22,13 +22,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +37,7 @@ import dev.agentguard.testing.apps.WebhookProcess;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.MountedVolume;
 import dev.agentguard.testing.kube.RepoFiles;
+import dev.agentguard.testing.kube.ServedCertificate;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -191,39 +188,12 @@ class RotationUnderTrafficIT {
         List<X509Certificate> apiServerTrusts = Pem.decodeCertificates(caBundle());
         List<X509Certificate> shimTrusts = Pem.decodeCertificates(
                 admin.configMaps().inNamespace(NS).withName("agentguard-proxy-ca").get().getData().get("ca.crt"));
-        boolean newServed = CertificateManager.signedBy(served(webhook.port()), newCa)
-                && CertificateManager.signedBy(served(proxy.port()), newCa);
+        boolean newServed = CertificateManager.signedBy(ServedCertificate.at(webhook.port()), newCa)
+                && CertificateManager.signedBy(ServedCertificate.at(proxy.port()), newCa);
         if (apiServerTrusts.size() == 1 && shimTrusts.size() == 1 && newServed) {
             return Phase.OLD_DROPPED;
         }
         return newServed ? Phase.NEW_SERVED : Phase.NEW_TRUSTED;
-    }
-
-    /** The leaf a server presents; only read, never trusted (the trust check is the clients' job here). */
-    private static X509Certificate served(int port) throws Exception {
-        AtomicReference<X509Certificate> leaf = new AtomicReference<>();
-        X509TrustManager recorder = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                leaf.set(chain[0]);
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] { recorder }, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.startHandshake();
-        }
-        return leaf.get();
     }
 
     /**

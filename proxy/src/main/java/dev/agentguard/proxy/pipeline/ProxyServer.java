@@ -23,6 +23,7 @@ import dev.agentguard.proxy.identity.Authenticator;
 import dev.agentguard.proxy.policy.BundleLease;
 import dev.agentguard.proxy.policy.BundlePolicySource;
 import dev.agentguard.relay.UpstreamOptions;
+import dev.agentguard.relay.tls.ServingKeyManager;
 import dev.agentguard.relay.tls.TlsFileReloader;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,6 +37,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SSLOptions;
@@ -107,17 +109,21 @@ public class ProxyServer {
                 .setHost(config.host())
                 .setPort(config.port())
                 .setSsl(true)
-                .setWebSocketSubProtocols(ChannelProtocol.SUPPORTED)
-                .setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertPath(config.tlsCertFile().toString())
-                        .setKeyPath(config.tlsKeyFile().toString()));
-        // Before listen() reads the files: a rotation while it does is then seen by the first check.
+                .setWebSocketSubProtocols(ChannelProtocol.SUPPORTED);
+        PemKeyCertOptions pair = new PemKeyCertOptions()
+                .setCertPath(config.tlsCertFile().toString())
+                .setKeyPath(config.tlsKeyFile().toString());
+        // Before the files are first read: a rotation while they are is then seen by the first check.
         certificates = new TlsFileReloader(List.of(config.tlsCertFile(), config.tlsKeyFile()),
-                () -> new SSLOptions(serverOptions.getSslOptions()));
+                () -> new SSLOptions().setKeyCertOptions(pair.copy()));
+        // Swapped under the running server rather than through updateSSLOptions, which in Vert.x 4.5
+        // closes connections accepted while the new certificate loads (see ServingKeyManager).
+        ServingKeyManager servingKeys = ServingKeyManager.load(vertx, pair);
+        serverOptions.setKeyCertOptions(KeyCertOptions.wrap(servingKeys));
         server = vertx.createHttpServer(serverOptions)
                 .requestHandler(handler)
                 .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        certificates.start(vertx, config.tlsReloadPeriod(), server::updateSSLOptions);
+        certificates.start(vertx, config.tlsReloadPeriod(), (options, force) -> servingKeys.reload(vertx, options));
         listening = true;
         LOG.infof("proxy for node %s serving on %s:%d, upstream %s", config.nodeName(), config.host(),
                 server.actualPort(), upstreamUrl());

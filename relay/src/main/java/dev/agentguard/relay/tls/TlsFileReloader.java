@@ -30,14 +30,13 @@ import io.vertx.core.net.SSLOptions;
  * use them, open connections are untouched.
  *
  * <p>Options that do not load (unreadable, truncated or empty PEM) are refused by Vert.x; the previous
- * ones stay in force and the next tick tries again. Vert.x does not check that a certificate matches
- * its key: a mismatched pair is taken and every handshake fails, as it would after a restart with the
- * same files. (A client reads its trust at its first connection, so before that there is no previous
+ * ones stay in force and the next tick tries again. (Vert.x alone takes a certificate with someone
+ * else's key; {@link ServingKeyManager} refuses it.) (A client reads its trust at its first connection, so before that there is no previous
  * trust to keep.)
  *
  * <p>A client waits for options being loaded before it connects. A Vert.x 4.5 server does not: it
- * closes connections accepted in the milliseconds while its new certificate loads (see "Open work"
- * in docs/control-plane.md).
+ * closes connections accepted in the milliseconds while its new certificate loads, so a server
+ * rotates through a {@link ServingKeyManager} instead of {@code HttpServer::updateSSLOptions}.
  *
  * <p>Create it before the server or client it feeds, and {@link #start} it once that exists: the
  * files' state is noted at construction, so a change while the server or client first reads them is

@@ -14,16 +14,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.agentguard.testing.kube.ServedCertificate;
 import dev.agentguard.pki.CertificateAuthority;
 import dev.agentguard.pki.IssuedCertificate;
 import dev.agentguard.testing.kube.ProjectedFiles;
@@ -69,7 +66,7 @@ class TlsFileReloaderTest {
         HttpServer server = listen(options);
         try (reloader) {
             reloader.start(vertx, MANUAL, server::updateSSLOptions);
-            assertThat(served(server.actualPort()).getSerialNumber()).isEqualTo(first.certificate().getSerialNumber());
+            assertThat(ServedCertificate.at(server.actualPort()).getSerialNumber()).isEqualTo(first.certificate().getSerialNumber());
             assertThat(join(reloader.checkNow())).as("unchanged files are not reloaded").isFalse();
 
             IssuedCertificate second = issue("second");
@@ -77,7 +74,7 @@ class TlsFileReloaderTest {
             assertThat(reloader.upToDate()).isFalse();
             assertThat(join(reloader.checkNow())).isTrue();
             assertThat(reloader.upToDate()).isTrue();
-            assertThat(served(server.actualPort()).getSerialNumber())
+            assertThat(ServedCertificate.at(server.actualPort()).getSerialNumber())
                     .isEqualTo(second.certificate().getSerialNumber());
         }
     }
@@ -98,12 +95,12 @@ class TlsFileReloaderTest {
 
             assertThatThrownBy(() -> join(reloader.checkNow())).isInstanceOf(ExecutionException.class);
             assertThat(reloader.upToDate()).isFalse();
-            assertThat(served(server.actualPort()).getSerialNumber()).isEqualTo(first.certificate().getSerialNumber());
+            assertThat(ServedCertificate.at(server.actualPort()).getSerialNumber()).isEqualTo(first.certificate().getSerialNumber());
 
             IssuedCertificate second = issue("second");
             secret.write(pair(second, second));
             assertThat(join(reloader.checkNow())).as("the next check tries again").isTrue();
-            assertThat(served(server.actualPort()).getSerialNumber())
+            assertThat(ServedCertificate.at(server.actualPort()).getSerialNumber())
                     .isEqualTo(second.certificate().getSerialNumber());
         }
     }
@@ -236,22 +233,4 @@ class TlsFileReloaderTest {
                 .setKeyValue(Buffer.buffer(certificate.privateKeyPem()));
     }
 
-    private static X509Certificate served(int port) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
-    }
 }
