@@ -69,16 +69,13 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTestResource(value = OperatorTestResource.class, restrictToAnnotatedClass = true)
 class RotationUnderTrafficIT {
 
-    /**
-     * Seconds instead of the default minutes. The overlap must outlast the slowest server's
-     * reload: Quarkus re-reads the webhook's files at most every 30 s.
-     */
+    /** Seconds instead of the default minutes; every server and the shim reload every second here. */
     public static class Phases implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "agentguard.operator.certificates.propagation-delay", "4s",
-                    "agentguard.operator.certificates.overlap", "40s");
+                    "agentguard.operator.certificates.overlap", "6s");
         }
     }
 
@@ -124,7 +121,7 @@ class RotationUnderTrafficIT {
                     && Files.exists(proxyTls.path("tls.key")) && Files.exists(proxyCa.path("ca.crt")));
 
             try (WebhookProcess webhook = WebhookProcess.start(cluster, webhookTls.path("tls.crt"),
-                    webhookTls.path("tls.key"), Map.of("QUARKUS_HTTP_SSL_CERTIFICATE_RELOAD_PERIOD", "30s"));
+                    webhookTls.path("tls.key"), Map.of("AGENTGUARD_WEBHOOK_TLS_RELOAD_PERIOD", "1s"));
                     ProxyProcess proxy = ProxyProcess.start(cluster, KubeApiServer.KWOK_NODE,
                             proxyTls.path("tls.crt"), proxyTls.path("tls.key"), null,
                             Map.of("AGENTGUARD_PROXY_TLS_RELOAD_PERIOD", "1s"), List.of())) {

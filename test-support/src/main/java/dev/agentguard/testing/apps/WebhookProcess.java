@@ -33,8 +33,8 @@ public record WebhookProcess(PackagedApp app, int port, int management) implemen
         int management = PackagedApp.freePort();
         Map<String, String> env = new HashMap<>(Map.of(
                 "QUARKUS_HTTP_SSL_PORT", Integer.toString(port),
-                "QUARKUS_HTTP_SSL_CERTIFICATE_FILES", certFile.toString(),
-                "QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES", keyFile.toString(),
+                "AGENTGUARD_WEBHOOK_TLS_CERT_FILE", certFile.toString(),
+                "AGENTGUARD_WEBHOOK_TLS_KEY_FILE", keyFile.toString(),
                 "QUARKUS_MANAGEMENT_PORT", Integer.toString(management),
                 "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
         env.putAll(PackagedApp.kubeconfigEnvironment(cluster, token, dir));

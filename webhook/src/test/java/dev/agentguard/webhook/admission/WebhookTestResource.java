@@ -42,8 +42,8 @@ public class WebhookTestResource implements QuarkusTestResourceLifecycleManager 
         port = freePort();
         return Map.of(
                 "quarkus.http.test-ssl-port", Integer.toString(port),
-                "quarkus.http.ssl.certificate.files", TLS.certificate().toString(),
-                "quarkus.http.ssl.certificate.key-files", TLS.key().toString(),
+                "agentguard.webhook.tls.cert-file", TLS.certificate().toString(),
+                "agentguard.webhook.tls.key-file", TLS.key().toString(),
                 "quarkus.kubernetes-client.api-server-url", cluster.url(),
                 "quarkus.kubernetes-client.ca-cert-data", base64(cluster.caCertificatePem()),
                 "quarkus.kubernetes-client.token", token);
