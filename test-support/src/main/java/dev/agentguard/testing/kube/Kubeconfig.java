@@ -10,27 +10,11 @@ public final class Kubeconfig {
 
     /** Embedded client-certificate credentials. */
     static String render(String server, String caPem, IssuedCertificate client) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: agentguard-test
-                  cluster:
-                    server: %s
-                    certificate-authority-data: %s
-                users:
-                - name: agentguard-test
-                  user:
+        return render(server, caPem, """
                     client-certificate-data: %s
                     client-key-data: %s
-                contexts:
-                - name: agentguard-test
-                  context:
-                    cluster: agentguard-test
-                    user: agentguard-test
-                current-context: agentguard-test
-                """.formatted(server, KubeApiServer.base64(caPem),
-                KubeApiServer.base64(client.certificatePem()), KubeApiServer.base64(client.privateKeyPem()));
+                """.formatted(KubeApiServer.base64(client.certificatePem()),
+                KubeApiServer.base64(client.privateKeyPem())));
     }
 
     /**
@@ -38,6 +22,11 @@ public final class Kubeconfig {
      * identity (KUBECONFIG), so that the token is never in a property Quarkus may log.
      */
     public static String withToken(String server, String caPem, String token) {
+        return render(server, caPem, "    token: " + token + "\n");
+    }
+
+    /** @param user the indented lines under {@code user:} */
+    private static String render(String server, String caPem, String user) {
         return """
                 apiVersion: v1
                 kind: Config
@@ -49,13 +38,12 @@ public final class Kubeconfig {
                 users:
                 - name: agentguard-test
                   user:
-                    token: %s
-                contexts:
+                %scontexts:
                 - name: agentguard-test
                   context:
                     cluster: agentguard-test
                     user: agentguard-test
                 current-context: agentguard-test
-                """.formatted(server, KubeApiServer.base64(caPem), token);
+                """.formatted(server, KubeApiServer.base64(caPem), user);
     }
 }
