@@ -15,8 +15,6 @@ import org.jboss.logging.Logger;
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
 import dev.agentguard.api.v1alpha1.ClusterAgentPolicy;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -27,9 +25,10 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Owns the bundle ConfigMap. It keeps its own view of every policy of both
  * kinds, and on any change rebuilds the bundle with {@link PolicyBundle#build}
- * and writes it in one update when its version (a content hash) changed. It
- * remembers recent bundles so a proxy still on an older bundle that contains
- * a policy's generation counts for that policy.
+ * and has {@link BundleConfigMap} write it when the ConfigMap holds anything
+ * else. The ConfigMap is watched too, so a bundle someone else changed or
+ * deleted is put back. It remembers recent bundles so a proxy still on an
+ * older bundle that contains a policy's generation counts for that policy.
  */
 @ApplicationScoped
 public class PolicyBundles {
@@ -41,8 +40,9 @@ public class PolicyBundles {
     private final PolicyOperatorConfig config;
     private SharedIndexInformer<AgentPolicy> namespaced;
     private SharedIndexInformer<ClusterAgentPolicy> clusterWide;
-    private volatile PolicyBundle.Built current;
-    private String written;
+    private BundleConfigMap configMap;
+    /** The bundle the ConfigMap holds as far as this operator knows; null when it knows none. */
+    private PolicyBundle.Built inForce;
     private volatile boolean synced;
     private final Map<String, PolicyBundle.Built> recent = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -57,10 +57,9 @@ public class PolicyBundles {
     }
 
     void start(@Observes StartupEvent event) {
-        ConfigMap existing = client.configMaps().inNamespace(config.namespace()).withName(config.bundleName()).get();
-        if (existing != null && existing.getData() != null) {
-            written = existing.getData().get(PolicyBundle.VERSION_KEY);
-        }
+        configMap = new BundleConfigMap(client, config.namespace(), config.bundleName());
+        // Its events publish (and so repair the ConfigMap) once the policy views below are complete.
+        configMap.start(this::safePublish);
         namespaced = client.resources(AgentPolicy.class).inAnyNamespace().runnableInformer(0);
         clusterWide = client.resources(ClusterAgentPolicy.class).runnableInformer(0);
         namespaced.addEventHandler(republish());
@@ -79,34 +78,26 @@ public class PolicyBundles {
         if (clusterWide != null) {
             clusterWide.close();
         }
+        if (configMap != null) {
+            configMap.close();
+        }
     }
 
-    /** Rebuilds the bundle from every policy known now and writes it if it changed. */
+    /** Rebuilds the bundle from every policy known now and makes the ConfigMap hold it. */
     public synchronized PolicyBundle.Built publish() {
         if (!synced) {
             throw new IllegalStateException("the policy informers have not synced yet");
         }
         PolicyBundle.Built built = PolicyBundle.build(namespaced.getStore().list(), clusterWide.getStore().list());
-        if (!Objects.equals(built.version(), written)) {
-            client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(config.bundleName())
-                    .withNamespace(config.namespace())
-                    .addToLabels("app.kubernetes.io/managed-by", "agentguard-operator")
-                    .addToLabels("app.kubernetes.io/part-of", "agentguard")
-                    .endMetadata().withData(built.data()).build())
-                    .fieldManager("agentguard-operator").forceConflicts().serverSideApply();
-            LOG.infof("policy bundle %s published: %d policies, %d left out", built.version(),
-                    built.entries().size(), built.rejected().size());
-            written = built.version();
+        if (configMap.hold(built.data())) {
+            if (inForce == null || !inForce.version().equals(built.version())) {
+                LOG.infof("policy bundle %s published: %d policies, %d left out", built.version(),
+                        built.entries().size(), built.rejected().size());
+            }
+            inForce = built;
+            recent.put(built.version(), built);
         }
-        recent.put(built.version(), built);
-        current = built;
         return built;
-    }
-
-    /** The bundle last published, or a fresh one. */
-    public PolicyBundle.Built current() {
-        PolicyBundle.Built built = current;
-        return built == null ? publish() : built;
     }
 
     /**
