@@ -27,8 +27,10 @@ import io.quarkus.runtime.StartupEvent;
  * kinds, and on any change rebuilds the bundle with {@link PolicyBundle#build}
  * and has {@link BundleConfigMap} write it when the ConfigMap holds anything
  * else. The ConfigMap is watched too, so a bundle someone else changed or
- * deleted is put back. It remembers recent bundles so a proxy still on an
- * older bundle that contains a policy's generation counts for that policy.
+ * deleted is put back. A bundle larger than the API server accepts is not
+ * written: the last one that fitted stays in force, and the policy controllers
+ * report why. It remembers recent bundles so a proxy still on an older bundle
+ * that contains a policy's generation counts for that policy.
  */
 @ApplicationScoped
 public class PolicyBundles {
@@ -43,6 +45,9 @@ public class PolicyBundles {
     private BundleConfigMap configMap;
     /** The bundle the ConfigMap holds as far as this operator knows; null when it knows none. */
     private PolicyBundle.Built inForce;
+    private Map<String, String> inForceData;
+    /** The version of the too large bundle last logged, so each is logged once and not on every reconcile. */
+    private String reportedTooLarge;
     private volatile boolean synced;
     private final Map<String, PolicyBundle.Built> recent = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -60,6 +65,7 @@ public class PolicyBundles {
         configMap = new BundleConfigMap(client, config.namespace(), config.bundleName());
         // Its events publish (and so repair the ConfigMap) once the policy views below are complete.
         configMap.start(this::safePublish);
+        adopt(configMap.seen());
         namespaced = client.resources(AgentPolicy.class).inAnyNamespace().runnableInformer(0);
         clusterWide = client.resources(ClusterAgentPolicy.class).runnableInformer(0);
         namespaced.addEventHandler(republish());
@@ -83,21 +89,36 @@ public class PolicyBundles {
         }
     }
 
-    /** Rebuilds the bundle from every policy known now and makes the ConfigMap hold it. */
-    public synchronized PolicyBundle.Built publish() {
+    /**
+     * Rebuilds the bundle from every policy known now and makes the ConfigMap
+     * hold it, or, when it is too large, hold the bundle already in force.
+     */
+    public synchronized Publication publish() {
         if (!synced) {
             throw new IllegalStateException("the policy informers have not synced yet");
         }
         PolicyBundle.Built built = PolicyBundle.build(namespaced.getStore().list(), clusterWide.getStore().list());
-        if (configMap.hold(built.data())) {
-            if (inForce == null || !inForce.version().equals(built.version())) {
-                LOG.infof("policy bundle %s published: %d policies, %d left out", built.version(),
-                        built.entries().size(), built.rejected().size());
+        // data() serializes every policy again: once per publish is enough.
+        Map<String, String> data = built.data();
+        BundleSize size = BundleSize.of(data);
+        if (size.fits()) {
+            reportedTooLarge = null;
+            if (configMap.hold(data)) {
+                if (inForce == null || !inForce.version().equals(built.version())) {
+                    LOG.infof("policy bundle %s published: %d policies, %d left out, %d of %d bytes",
+                            built.version(), built.entries().size(), built.rejected().size(), size.bytes(),
+                            size.limit());
+                }
+                inForce(built, data);
             }
-            inForce = built;
-            recent.put(built.version(), built);
+        } else {
+            reportTooLarge(built, size);
+            if (inForce != null) {
+                // Still watched: the bundle that stays is repaired like any other.
+                configMap.hold(inForceData);
+            }
         }
-        return built;
+        return new Publication(built, size, inForce);
     }
 
     /**
@@ -134,6 +155,49 @@ public class PolicyBundles {
                 ? namespaced.getStore().getByKey(parts[1] + "/" + parts[2])
                 : clusterWide.getStore().getByKey(parts[2]);
         return policy == null ? null : policy.getMetadata().getGeneration();
+    }
+
+    /**
+     * Takes the bundle in place at start as the one in force, if it is one
+     * {@link PolicyBundle#build} wrote and the proxies can compile: it is what
+     * stays when the policies now make a bundle too large to write.
+     */
+    private void adopt(Map<String, String> data) {
+        if (data == null) {
+            return;
+        }
+        PolicyBundle.Built found;
+        try {
+            found = PolicyBundle.read(data);
+        } catch (RuntimeException e) {
+            LOG.warnf("policy bundle in place not taken as in force: %s", e.getMessage());
+            return;
+        }
+        try {
+            PolicyBundle.parse(data);
+        } catch (RuntimeException e) {
+            // Not the compile error: it would quote the bundle's content.
+            LOG.warnf("policy bundle %s in place not taken as in force: it does not compile", found.version());
+            return;
+        }
+        inForce(found, data);
+    }
+
+    private void inForce(PolicyBundle.Built bundle, Map<String, String> data) {
+        inForce = bundle;
+        inForceData = data;
+        recent.put(bundle.version(), bundle);
+    }
+
+    private void reportTooLarge(PolicyBundle.Built built, BundleSize size) {
+        if (built.version().equals(reportedTooLarge)) {
+            return;
+        }
+        reportedTooLarge = built.version();
+        LOG.errorf("policy bundle %s not published: %d policies make %d bytes, over the ConfigMap limit of %d bytes;"
+                + " proxies keep %s until policies are removed or made smaller", built.version(),
+                built.entries().size(), size.bytes(), size.limit(),
+                inForce == null ? "the bundle they have" : "bundle " + inForce.version());
     }
 
     private <T> ResourceEventHandler<T> republish() {

@@ -1,11 +1,14 @@
 package dev.agentguard.operator.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,13 +27,16 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The bundle ConfigMap is the operator's alone: on the real API server, a hand
- * edit or a deletion is put back.
+ * edit or a deletion is put back, and a set of policies too large for one
+ * ConfigMap leaves the last bundle that fitted in place, says so on each
+ * policy it holds back, and recovers once the policies shrink.
  */
 @QuarkusTest
 @QuarkusTestResource(value = OperatorTestResource.class, restrictToAnnotatedClass = true)
@@ -38,6 +44,8 @@ class BundleGuardIT {
 
     private static final String NS = "bundle-guard-it";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** With 128 rules, about 310 KB of bundle per policy: three fit in a ConfigMap, four do not. */
+    private static final String LONG_REASON = "Agents read only the configuration their task names. ".repeat(43);
 
     static KubernetesClient admin;
 
@@ -53,6 +61,23 @@ class BundleGuardIT {
         admin.resources(AgentPolicy.class).inNamespace(NS).delete();
         // The next test, and the next test class, start from a bundle without them.
         await().atMost(WAIT).until(() -> bundle() != null && entriesFrom(NS, bundle()) == 0);
+    }
+
+    @Test
+    void theApiServerRefusesExactlyWhatBundleSizeCountsOverTheLimit() {
+        // Two-byte characters and a long key: only the values' UTF-8 bytes count.
+        Map<String, String> atLimit = Map.of("a-key-that-does-not-count", "é".repeat(524_288));
+        Map<String, String> overLimit = Map.of("a-key-that-does-not-count", "é".repeat(524_288) + "x");
+        assertThat(BundleSize.of(atLimit)).isEqualTo(new BundleSize(1_048_576, 1_048_576));
+        assertThat(BundleSize.of(atLimit).fits()).isTrue();
+        assertThat(BundleSize.of(overLimit).fits()).isFalse();
+
+        admin.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("at-limit")
+                .endMetadata().withData(atLimit).build()).create();
+        assertThatThrownBy(() -> admin.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("over-limit").endMetadata().withData(overLimit).build()).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+        admin.configMaps().inNamespace(NS).withName("at-limit").delete();
     }
 
     @Test
@@ -94,9 +119,55 @@ class BundleGuardIT {
         });
     }
 
+    @Test
+    void aBundleTooLargeKeepsTheLastOneAndRecoversWhenPoliciesShrink() {
+        assertThat(BundleSize.of(PolicyBundle.build(List.of(big("big-1"), big("big-2"), big("big-3"),
+                policy("steady", "secrets", 2)), List.of()).data()).fits()).as("three big policies fit").isTrue();
+        assertThat(BundleSize.of(PolicyBundle.build(List.of(big("big-1"), big("big-2"), big("big-3"), big("big-4")),
+                List.of()).data()).fits()).as("four do not").isFalse();
+        create(policy("steady", "secrets", 1));
+        for (String name : List.of("big-1", "big-2", "big-3")) {
+            create(big(name));
+        }
+        for (String name : List.of("steady", "big-1", "big-2", "big-3")) {
+            awaitReady(name, 1, "True", "Applied");
+        }
+        Map<String, String> before = bundle().getData();
+
+        create(big("big-4"));
+        Condition refused = awaitReady("big-4", 1, "False", "BundleTooLarge");
+        assertThat(refused.getMessage()).matches(".*a bundle of \\d+ bytes, over the ConfigMap limit of 1048576 bytes.*")
+                .contains("the proxies keep bundle " + before.get(PolicyBundle.VERSION_KEY)
+                        + ", which does not have this policy");
+        assertThat(bundle().getData()).as("the last bundle that fitted stays").isEqualTo(before);
+
+        // An edit while over the limit waits; the generation in force stays in force.
+        apply(policy("steady", "configmaps", 2));
+        Condition waiting = awaitReady("steady", 2, "False", "BundleTooLarge");
+        assertThat(waiting.getMessage()).contains("which has generation 1 of this policy");
+        assertThat(ready("big-1").getStatus()).as("policies in force stay Ready").isEqualTo("True");
+        assertThat(bundle().getData()).isEqualTo(before);
+
+        // The bundle that stays is guarded like any other.
+        String edited = editBundle(PolicyBundle.build(List.of(), List.of()).data());
+        await().atMost(WAIT).until(() -> restored(edited, before));
+
+        // Smaller again: the held back generation is published without any other change.
+        admin.resources(AgentPolicy.class).inNamespace(NS).withName("big-4").delete();
+        awaitReady("steady", 2, "True", "Applied");
+        assertThat(bundle().getData().get(PolicyBundle.VERSION_KEY)).isNotEqualTo(before.get(PolicyBundle.VERSION_KEY));
+    }
+
     private static AgentPolicy policy(String name, String resource, long generation) {
         return agentPolicy(name, List.of(new ApiRule("no-" + resource, Action.Deny, List.of("get", "list", "watch"),
                 List.of(""), List.of(resource), null, null, "not for agents")), generation);
+    }
+
+    /** A valid policy whose 128 rules (the CRD's most) each carry a long reason. */
+    private static AgentPolicy big(String name) {
+        return agentPolicy(name, IntStream.range(0, 128).mapToObj(i -> new ApiRule("rule-" + i, Action.Deny,
+                List.of("get"), List.of(""), List.of("configmaps"), null, List.of("config-" + i), LONG_REASON))
+                .toList(), 1);
     }
 
     private static AgentPolicy agentPolicy(String name, List<ApiRule> rules, long generation) {
@@ -112,6 +183,11 @@ class BundleGuardIT {
     private static void create(AgentPolicy policy) {
         policy.getMetadata().setGeneration(null);
         admin.resources(AgentPolicy.class).resource(policy).create();
+    }
+
+    private static void apply(AgentPolicy policy) {
+        policy.getMetadata().setGeneration(null);
+        admin.resources(AgentPolicy.class).resource(policy).forceConflicts().serverSideApply();
     }
 
     /** Waits for the Ready condition of this generation with this status and reason, and returns it. */
