@@ -3,6 +3,7 @@ package dev.agentguard.operator.policy;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -49,9 +50,14 @@ public class PolicyBundles {
     /** The version of the too large bundle last logged, so each is logged once and not on every reconcile. */
     private String reportedTooLarge;
     private volatile boolean synced;
-    private final Map<String, PolicyBundle.Built> recent = new LinkedHashMap<>(16, 0.75f, false) {
+    /**
+     * Per version of a recent bundle, the generation of each policy in it: all
+     * that counting proxies needs. Not the bundles themselves, whose specs can
+     * add up to a megabyte each.
+     */
+    private final Map<String, Map<String, Long>> recent = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PolicyBundle.Built> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Long>> eldest) {
             return size() > REMEMBERED;
         }
     };
@@ -140,8 +146,8 @@ public class PolicyBundles {
             alive++;
             String version = lease.getMetadata().getAnnotations() == null ? null
                     : lease.getMetadata().getAnnotations().get(PolicyBundle.LEASE_ANNOTATION);
-            PolicyBundle.Built bundle = version == null ? null : recent.get(version);
-            if (bundle != null && Objects.equals(bundle.generationOf(key), generation)) {
+            Map<String, Long> generations = version == null ? null : recent.get(version);
+            if (generations != null && Objects.equals(generations.get(key), generation)) {
                 on++;
             }
         }
@@ -186,7 +192,11 @@ public class PolicyBundles {
     private void inForce(PolicyBundle.Built bundle, Map<String, String> data) {
         inForce = bundle;
         inForceData = data;
-        recent.put(bundle.version(), bundle);
+        recent.computeIfAbsent(bundle.version(), v -> {
+            Map<String, Long> generations = new HashMap<>();
+            bundle.entries().forEach(entry -> generations.put(entry.key(), entry.generation()));
+            return generations;
+        });
     }
 
     private void reportTooLarge(PolicyBundle.Built built, BundleSize size) {
