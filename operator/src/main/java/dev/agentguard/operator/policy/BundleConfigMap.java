@@ -24,7 +24,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * Every write carries the resourceVersion it was based on: when the informer's
  * view is behind, the API server answers 409 instead of the operator
  * overwriting a change it has not seen, and the event still on its way brings
- * the next attempt.
+ * the next attempt. A ConfigMap someone made immutable cannot be updated and
+ * is replaced instead.
  */
 final class BundleConfigMap implements AutoCloseable {
 
@@ -75,9 +76,9 @@ final class BundleConfigMap implements AutoCloseable {
 
     /**
      * Makes the ConfigMap hold exactly this data: these keys, no others, no
-     * binaryData. Returns true once it does, false when the API server
-     * answered that the informer's view is behind (the next event retries).
-     * Other failures are thrown.
+     * binaryData, not immutable. Returns true once it does, false when the API
+     * server answered that the informer's view is behind (the next event
+     * retries). Other failures are thrown.
      */
     synchronized boolean hold(Map<String, String> data) {
         ConfigMap live = live();
@@ -88,15 +89,21 @@ final class BundleConfigMap implements AutoCloseable {
         // Not a new bundle but the one already published, or one posing under its version: someone else's change.
         boolean restoring = data.equals(held) || (live != null && live.getData() != null
                 && data.get(PolicyBundle.VERSION_KEY).equals(live.getData().get(PolicyBundle.VERSION_KEY)));
+        boolean immutable = live != null && Boolean.TRUE.equals(live.getImmutable());
         try {
             if (live == null) {
-                client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(name)
-                        .withNamespace(namespace).addToLabels(LABELS).endMetadata().withData(data).build()).create();
+                create(data);
+            } else if (immutable) {
+                // Its data can no longer be updated: replace it, if it is still the one seen.
+                client.configMaps().inNamespace(namespace).withName(name)
+                        .lockResourceVersion(live.getMetadata().getResourceVersion()).delete();
+                create(data);
             } else {
                 // A full update, not an apply: an apply cannot remove keys another field manager added.
                 // No managedFields: the server keeps its own record of them.
                 client.configMaps().resource(new ConfigMapBuilder(live).editMetadata()
-                        .withManagedFields((List<ManagedFieldsEntry>) null).addToLabels(LABELS).endMetadata().withData(data).withBinaryData(null).build()).update();
+                        .withManagedFields((List<ManagedFieldsEntry>) null).addToLabels(LABELS).endMetadata()
+                        .withData(data).withBinaryData(null).build()).update();
             }
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
@@ -106,7 +113,11 @@ final class BundleConfigMap implements AutoCloseable {
             }
             throw e;
         }
-        if (restoring && live == null) {
+        if (immutable) {
+            LOG.warnf("policy bundle %s/%s was made immutable outside the operator (resourceVersion %s); replaced it"
+                    + " with version %s", namespace, name, live.getMetadata().getResourceVersion(),
+                    data.get(PolicyBundle.VERSION_KEY));
+        } else if (restoring && live == null) {
             LOG.warnf("policy bundle %s/%s was deleted; recreated it with version %s", namespace, name,
                     data.get(PolicyBundle.VERSION_KEY));
         } else if (restoring) {
@@ -122,11 +133,17 @@ final class BundleConfigMap implements AutoCloseable {
         informer.close();
     }
 
+    private void create(Map<String, String> data) {
+        client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                .addToLabels(LABELS).endMetadata().withData(data).build()).create();
+    }
+
     private ConfigMap live() {
         return informer.getStore().getByKey(namespace + "/" + name);
     }
 
     private static boolean holds(ConfigMap live, Map<String, String> data) {
-        return data.equals(live.getData()) && (live.getBinaryData() == null || live.getBinaryData().isEmpty());
+        return data.equals(live.getData()) && (live.getBinaryData() == null || live.getBinaryData().isEmpty())
+                && !Boolean.TRUE.equals(live.getImmutable());
     }
 }

@@ -98,6 +98,16 @@ class BundleGuardIT {
                 PolicyBundle.POLICIES_KEY, other.get(PolicyBundle.POLICIES_KEY)));
         await().atMost(WAIT).until(() -> restored(copied, published));
 
+        // Made immutable, so that no update can undo it: replaced.
+        String uid = bundle().getMetadata().getUid();
+        admin.configMaps().inNamespace(PolicyBundle.NAMESPACE).withName(PolicyBundle.NAME)
+                .edit(cm -> new ConfigMapBuilder(cm).withData(other).withImmutable(true).build());
+        await().atMost(WAIT).until(() -> {
+            ConfigMap now = bundle();
+            return now != null && !uid.equals(now.getMetadata().getUid()) && now.getData().equals(published)
+                    && !Boolean.TRUE.equals(now.getImmutable());
+        });
+
         // The event of its own write makes no second write.
         String after = bundle().getMetadata().getResourceVersion();
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
