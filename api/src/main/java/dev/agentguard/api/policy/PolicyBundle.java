@@ -143,6 +143,33 @@ public final class PolicyBundle {
         return List.copyOf(compiled);
     }
 
+    /**
+     * Reads a bundle's data back into its entries without compiling them, for a
+     * reader that must know which generations a bundle in place holds (the
+     * operator, after a restart). Throws if a key is missing, the JSON is not a
+     * list of entries, or the version is not the hash of the content: a bundle
+     * edited by hand, even one that kept a version key, is not taken for one
+     * {@link #build} wrote.
+     */
+    public static Built read(Map<String, String> data) {
+        if (data == null || data.get(VERSION_KEY) == null || data.get(POLICIES_KEY) == null) {
+            throw new PolicyCompileException("bundle has no " + VERSION_KEY + " or " + POLICIES_KEY);
+        }
+        String version = data.get(VERSION_KEY);
+        if (!hash(data.get(POLICIES_KEY)).equals(version)) {
+            throw new PolicyCompileException("bundle " + version + " does not match its content");
+        }
+        try {
+            List<Entry> entries = Serialization.jsonMapper().readValue(data.get(POLICIES_KEY),
+                    new TypeReference<List<Entry>>() {
+                    });
+            return new Built(version, List.copyOf(entries), Map.of());
+        } catch (Exception e) {
+            // Not the parser's message: it may quote the content.
+            throw new PolicyCompileException("bundle " + version + " is not a list of bundle entries");
+        }
+    }
+
     private static String hash(String json) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package dev.agentguard.operator.policy;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,8 +16,6 @@ import org.jboss.logging.Logger;
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
 import dev.agentguard.api.v1alpha1.ClusterAgentPolicy;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -27,9 +26,12 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Owns the bundle ConfigMap. It keeps its own view of every policy of both
  * kinds, and on any change rebuilds the bundle with {@link PolicyBundle#build}
- * and writes it in one update when its version (a content hash) changed. It
- * remembers recent bundles so a proxy still on an older bundle that contains
- * a policy's generation counts for that policy.
+ * and has {@link BundleConfigMap} write it when the ConfigMap holds anything
+ * else. The ConfigMap is watched too, so a bundle someone else changed or
+ * deleted is put back. A bundle larger than the API server accepts is not
+ * written: the last one that fitted stays in force, and the policy controllers
+ * report why. It remembers recent bundles so a proxy still on an older bundle
+ * that contains a policy's generation counts for that policy.
  */
 @ApplicationScoped
 public class PolicyBundles {
@@ -41,12 +43,21 @@ public class PolicyBundles {
     private final PolicyOperatorConfig config;
     private SharedIndexInformer<AgentPolicy> namespaced;
     private SharedIndexInformer<ClusterAgentPolicy> clusterWide;
-    private volatile PolicyBundle.Built current;
-    private String written;
+    private BundleConfigMap configMap;
+    /** The bundle the ConfigMap holds as far as this operator knows; null when it knows none. */
+    private PolicyBundle.Built inForce;
+    private Map<String, String> inForceData;
+    /** The version of the too large bundle last logged, so each is logged once and not on every reconcile. */
+    private String reportedTooLarge;
     private volatile boolean synced;
-    private final Map<String, PolicyBundle.Built> recent = new LinkedHashMap<>(16, 0.75f, false) {
+    /**
+     * Per version of a recent bundle, the generation of each policy in it: all
+     * that counting proxies needs. Not the bundles themselves, whose specs can
+     * add up to a megabyte each.
+     */
+    private final Map<String, Map<String, Long>> recent = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PolicyBundle.Built> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Long>> eldest) {
             return size() > REMEMBERED;
         }
     };
@@ -57,10 +68,10 @@ public class PolicyBundles {
     }
 
     void start(@Observes StartupEvent event) {
-        ConfigMap existing = client.configMaps().inNamespace(config.namespace()).withName(config.bundleName()).get();
-        if (existing != null && existing.getData() != null) {
-            written = existing.getData().get(PolicyBundle.VERSION_KEY);
-        }
+        configMap = new BundleConfigMap(client, config.namespace(), config.bundleName());
+        // Its events publish (and so repair the ConfigMap) once the policy views below are complete.
+        configMap.start(this::safePublish);
+        adopt(configMap.seen());
         namespaced = client.resources(AgentPolicy.class).inAnyNamespace().runnableInformer(0);
         clusterWide = client.resources(ClusterAgentPolicy.class).runnableInformer(0);
         namespaced.addEventHandler(republish());
@@ -79,34 +90,41 @@ public class PolicyBundles {
         if (clusterWide != null) {
             clusterWide.close();
         }
+        if (configMap != null) {
+            configMap.close();
+        }
     }
 
-    /** Rebuilds the bundle from every policy known now and writes it if it changed. */
-    public synchronized PolicyBundle.Built publish() {
+    /**
+     * Rebuilds the bundle from every policy known now and makes the ConfigMap
+     * hold it, or, when it is too large, hold the bundle already in force.
+     */
+    public synchronized Publication publish() {
         if (!synced) {
             throw new IllegalStateException("the policy informers have not synced yet");
         }
         PolicyBundle.Built built = PolicyBundle.build(namespaced.getStore().list(), clusterWide.getStore().list());
-        if (!Objects.equals(built.version(), written)) {
-            client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(config.bundleName())
-                    .withNamespace(config.namespace())
-                    .addToLabels("app.kubernetes.io/managed-by", "agentguard-operator")
-                    .addToLabels("app.kubernetes.io/part-of", "agentguard")
-                    .endMetadata().withData(built.data()).build())
-                    .fieldManager("agentguard-operator").forceConflicts().serverSideApply();
-            LOG.infof("policy bundle %s published: %d policies, %d left out", built.version(),
-                    built.entries().size(), built.rejected().size());
-            written = built.version();
+        // data() serializes every policy again: once per publish is enough.
+        Map<String, String> data = built.data();
+        BundleSize size = BundleSize.of(data);
+        if (size.fits()) {
+            reportedTooLarge = null;
+            if (configMap.hold(data)) {
+                if (inForce == null || !inForce.version().equals(built.version())) {
+                    LOG.infof("policy bundle %s published: %d policies, %d left out, %d of %d bytes",
+                            built.version(), built.entries().size(), built.rejected().size(), size.bytes(),
+                            size.limit());
+                }
+                inForce(built, data);
+            }
+        } else {
+            reportTooLarge(built, size);
+            if (inForce != null) {
+                // Still watched: the bundle that stays is repaired like any other.
+                configMap.hold(inForceData);
+            }
         }
-        recent.put(built.version(), built);
-        current = built;
-        return built;
-    }
-
-    /** The bundle last published, or a fresh one. */
-    public PolicyBundle.Built current() {
-        PolicyBundle.Built built = current;
-        return built == null ? publish() : built;
+        return new Publication(built, size, inForce);
     }
 
     /**
@@ -128,8 +146,8 @@ public class PolicyBundles {
             alive++;
             String version = lease.getMetadata().getAnnotations() == null ? null
                     : lease.getMetadata().getAnnotations().get(PolicyBundle.LEASE_ANNOTATION);
-            PolicyBundle.Built bundle = version == null ? null : recent.get(version);
-            if (bundle != null && Objects.equals(bundle.generationOf(key), generation)) {
+            Map<String, Long> generations = version == null ? null : recent.get(version);
+            if (generations != null && Objects.equals(generations.get(key), generation)) {
                 on++;
             }
         }
@@ -143,6 +161,53 @@ public class PolicyBundles {
                 ? namespaced.getStore().getByKey(parts[1] + "/" + parts[2])
                 : clusterWide.getStore().getByKey(parts[2]);
         return policy == null ? null : policy.getMetadata().getGeneration();
+    }
+
+    /**
+     * Takes the bundle in place at start as the one in force, if it is one
+     * {@link PolicyBundle#build} wrote and the proxies can compile: it is what
+     * stays when the policies now make a bundle too large to write.
+     */
+    private void adopt(Map<String, String> data) {
+        if (data == null) {
+            return;
+        }
+        PolicyBundle.Built found;
+        try {
+            found = PolicyBundle.read(data);
+        } catch (RuntimeException e) {
+            LOG.warnf("policy bundle in place not taken as in force: %s", e.getMessage());
+            return;
+        }
+        try {
+            PolicyBundle.parse(data);
+        } catch (RuntimeException e) {
+            // Not the compile error: it would quote the bundle's content.
+            LOG.warnf("policy bundle %s in place not taken as in force: it does not compile", found.version());
+            return;
+        }
+        inForce(found, data);
+    }
+
+    private void inForce(PolicyBundle.Built bundle, Map<String, String> data) {
+        inForce = bundle;
+        inForceData = data;
+        recent.computeIfAbsent(bundle.version(), v -> {
+            Map<String, Long> generations = new HashMap<>();
+            bundle.entries().forEach(entry -> generations.put(entry.key(), entry.generation()));
+            return generations;
+        });
+    }
+
+    private void reportTooLarge(PolicyBundle.Built built, BundleSize size) {
+        if (built.version().equals(reportedTooLarge)) {
+            return;
+        }
+        reportedTooLarge = built.version();
+        LOG.errorf("policy bundle %s not published: %d policies make %d bytes, over the ConfigMap limit of %d bytes;"
+                + " proxies keep %s until policies are removed or made smaller", built.version(),
+                built.entries().size(), size.bytes(), size.limit(),
+                inForce == null ? "the bundle they have" : "bundle " + inForce.version());
     }
 
     private <T> ResourceEventHandler<T> republish() {

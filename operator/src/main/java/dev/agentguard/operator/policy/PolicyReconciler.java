@@ -9,8 +9,10 @@ import jakarta.inject.Inject;
 
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.PolicyStatus;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -23,8 +25,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 /**
  * Shared by both policy controllers: compile (through the bundle), publish the
  * bundle, and write Ready, observedGeneration and proxies. Every proxy Lease
- * change re-reconciles every policy of the kind, so "proxies" follows the
- * proxies catching up.
+ * change and every change of the bundle ConfigMap re-reconciles every policy
+ * of the kind, so "proxies" follows the proxies catching up and Ready follows
+ * the bundle in force.
  */
 abstract class PolicyReconciler<P extends CustomResource<?, PolicyStatus>> implements Reconciler<P> {
 
@@ -54,16 +57,25 @@ abstract class PolicyReconciler<P extends CustomResource<?, PolicyStatus>> imple
                         : Set.of())
                 .build();
         leases = new InformerEventSource<>(leaseConfig, context);
-        return List.of(leases);
+        // A new bundle in the ConfigMap changes what is in force for every policy, also for those
+        // that had to wait while all of them made a bundle too large (no other event of theirs comes).
+        var bundleConfig = InformerEventSourceConfiguration.from(ConfigMap.class, kind)
+                .withName("policy-bundle")
+                .withNamespaces(Set.of(config.namespace()))
+                .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", config.bundleName())))
+                .withSecondaryToPrimaryMapper(bundle -> context.getPrimaryCache().list().map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .build();
+        return List.of(leases, new InformerEventSource<>(bundleConfig, context));
     }
 
     @Override
     public UpdateControl<P> reconcile(P policy, Context<P> context) {
         long generation = policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
         String key = key(policy);
-        PolicyBundle.Built bundle = bundles.publish();
-        String error = bundle.rejected().get(key);
-        Long inBundle = bundle.generationOf(key);
+        Publication publication = bundles.publish();
+        String error = publication.built().rejected().get(key);
+        Long inForce = publication.generationInForce(key);
         List<Lease> proxyLeases = leases.list(config.namespace(), l -> true).toList();
         PolicyStatus next;
         boolean retry = false;
@@ -71,10 +83,14 @@ abstract class PolicyReconciler<P extends CustomResource<?, PolicyStatus>> imple
         if (error != null && known != null && known == generation) {
             next = PolicyStatuses.next(policy.getStatus(), generation, false, PolicyStatuses.INVALID, error,
                     bundles.proxies(key, -1L, proxyLeases));
-        } else if (inBundle != null && inBundle == generation) {
+        } else if (inForce != null && inForce == generation) {
             String proxies = bundles.proxies(key, generation, proxyLeases);
             next = PolicyStatuses.next(policy.getStatus(), generation, true, PolicyStatuses.APPLIED,
-                    "in policy bundle " + bundle.version() + "; enforced by " + proxies + " proxies", proxies);
+                    "in policy bundle " + publication.inForce().version() + "; enforced by " + proxies + " proxies",
+                    proxies);
+        } else if (!publication.size().fits() && known != null && known == generation) {
+            next = PolicyStatuses.next(policy.getStatus(), generation, false, PolicyStatuses.BUNDLE_TOO_LARGE,
+                    PolicyStatuses.tooLarge(publication, inForce), bundles.proxies(key, generation, proxyLeases));
         } else {
             // The bundle's view of this policy is behind the event we got: it catches up in moments.
             retry = true;

@@ -17,6 +17,7 @@ final class PolicyStatuses {
     static final String APPLIED = "Applied";
     static final String INVALID = "Invalid";
     static final String PENDING = "Pending";
+    static final String BUNDLE_TOO_LARGE = "BundleTooLarge";
 
     private PolicyStatuses() {
     }
@@ -36,6 +37,22 @@ final class PolicyStatuses {
         next.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(status).withReason(reason)
                 .withMessage(message).withObservedGeneration(generation).withLastTransitionTime(since).build()));
         return next;
+    }
+
+    /**
+     * Why a policy is not in force while every policy together makes a bundle
+     * too large to publish, and what the proxies enforce instead.
+     *
+     * @param inForce the generation of this policy in the bundle in force, or null
+     */
+    static String tooLarge(Publication publication, Long inForce) {
+        String kept = publication.inForce() == null ? "the proxies keep the bundle they have"
+                : "the proxies keep bundle " + publication.inForce().version() + (inForce == null
+                        ? ", which does not have this policy"
+                        : ", which has generation " + inForce + " of this policy");
+        return "not published: all policies together make a bundle of " + publication.size().bytes()
+                + " bytes, over the ConfigMap limit of " + publication.size().limit() + " bytes; " + kept
+                + ". Remove policies or make them smaller.";
     }
 
     static boolean same(PolicyStatus a, PolicyStatus b) {
