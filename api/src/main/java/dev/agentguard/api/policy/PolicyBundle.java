@@ -104,11 +104,16 @@ public final class PolicyBundle {
 
     /**
      * Reads a bundle ConfigMap's data and compiles all of it. Throws if anything
-     * is missing or does not compile: a bundle is applied whole or not at all.
+     * is missing, the version is not the hash of the content (an edit by hand that
+     * kept a version key), or anything does not compile: a bundle is applied whole
+     * or not at all, and only as the operator wrote it.
      */
     public static List<CompiledPolicy> parse(Map<String, String> data) {
         if (data == null || data.get(VERSION_KEY) == null || data.get(POLICIES_KEY) == null) {
             throw new PolicyCompileException("bundle has no " + VERSION_KEY + " or " + POLICIES_KEY);
+        }
+        if (!hash(data.get(POLICIES_KEY)).equals(data.get(VERSION_KEY))) {
+            throw new PolicyCompileException("bundle " + data.get(VERSION_KEY) + " does not match its content");
         }
         List<Map<String, Object>> entries;
         try {

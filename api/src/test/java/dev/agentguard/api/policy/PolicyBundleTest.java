@@ -39,6 +39,10 @@ class PolicyBundleTest {
 
         assertThatThrownBy(() -> PolicyBundle.read(edited)).isInstanceOf(PolicyCompileException.class)
                 .hasMessageContaining("does not match its content");
+        // A proxy (starting, or seeing a new version key) refuses it the same way.
+        assertThatThrownBy(() -> PolicyBundle.parse(edited)).isInstanceOf(PolicyCompileException.class)
+                .hasMessageContaining("does not match its content");
+        assertThat(PolicyBundle.parse(built.data())).hasSize(1);
     }
 
     @Test
