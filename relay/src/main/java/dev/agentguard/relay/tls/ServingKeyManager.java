@@ -58,10 +58,11 @@ public final class ServingKeyManager extends X509ExtendedKeyManager {
      * one in force kept.
      */
     public Future<Boolean> reload(Vertx vertx, SSLOptions options) {
+        // Ordered: reloads asked for from one context (the reloader's timer) install in that order.
         return vertx.executeBlocking(() -> {
             install(loaded(vertx, options.getKeyCertOptions()));
             return true;
-        }, false);
+        }, true);
     }
 
     private synchronized void install(X509ExtendedKeyManager manager) {
