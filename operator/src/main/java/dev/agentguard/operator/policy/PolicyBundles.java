@@ -50,6 +50,11 @@ public class PolicyBundles {
     /** The version of the too large bundle last logged, so each is logged once and not on every reconcile. */
     private String reportedTooLarge;
     private volatile boolean synced;
+    /** Set by every policy event: the bundle built last no longer holds every policy as it is. */
+    private volatile boolean stale = true;
+    private PolicyBundle.Built built;
+    private Map<String, String> builtData;
+    private BundleSize builtSize;
     /**
      * Per version of a recent bundle, the generation of each policy in it: all
      * that counting proxies needs. Not the bundles themselves, whose specs can
@@ -96,17 +101,31 @@ public class PolicyBundles {
     }
 
     /**
-     * Rebuilds the bundle from every policy known now and makes the ConfigMap
-     * hold it, or, when it is too large, hold the bundle already in force.
+     * The bundle of every policy known now (built again only after a policy
+     * event), and makes the ConfigMap hold it, or, when it is too large, hold
+     * the bundle already in force.
      */
     public synchronized Publication publish() {
         if (!synced) {
             throw new IllegalStateException("the policy informers have not synced yet");
         }
-        PolicyBundle.Built built = PolicyBundle.build(namespaced.getStore().list(), clusterWide.getStore().list());
-        // data() serializes every policy again: once per publish is enough.
-        Map<String, String> data = built.data();
-        BundleSize size = BundleSize.of(data);
+        if (stale || built == null) {
+            // Cleared first: a policy event during the build marks it stale again.
+            stale = false;
+            try {
+                built = PolicyBundle.build(namespaced.getStore().list(), clusterWide.getStore().list());
+                // data() serializes every policy again: once per build is enough.
+                builtData = built.data();
+                builtSize = BundleSize.of(builtData);
+            } catch (RuntimeException e) {
+                stale = true;
+                throw e;
+            }
+        }
+        // Otherwise nothing changed since: every Lease renewal reconciles every policy, and
+        // rebuilding a bundle of N policies for each would cost N² per renewal.
+        Map<String, String> data = builtData;
+        BundleSize size = builtSize;
         if (size.fits()) {
             reportedTooLarge = null;
             if (configMap.hold(data)) {
@@ -214,16 +233,19 @@ public class PolicyBundles {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
+                stale = true;
                 safePublish();
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
+                stale = true;
                 safePublish();
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                stale = true;
                 safePublish();
             }
         };
