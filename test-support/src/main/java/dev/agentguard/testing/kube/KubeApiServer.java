@@ -12,12 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import javax.net.ssl.SSLContext;
@@ -60,6 +63,14 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
     private static final Duration CERT_VALIDITY = Duration.ofDays(2);
     private static final System.Logger LOG = System.getLogger(KubeApiServer.class.getName());
 
+    /**
+     * JVM-wide pointer to the running shared control plane's work directory. Quarkus tests load
+     * this class again for every application they start (one per test profile); each copy
+     * attaches to the control plane the first one started instead of starting another.
+     */
+    static final String SHARED_DIR_PROPERTY = "agentguard.test.kube.shared-dir";
+    private static final String ATTACH_FILE = "attach.properties";
+
     private static KubeApiServer shared;
     private static KubeStartException sharedFailure;
 
@@ -67,6 +78,8 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
     private final KubeBinaries binaries;
     private final List<ManagedProcess> processes = new ArrayList<>();
     private final CertificateAuthority pki;
+    /** For a copy that attached: the pids of the processes another copy started and owns. */
+    private final List<Long> attachedPids;
     private Config adminConfig;
     private KubernetesClient admin;
     private Path adminKubeconfig;
@@ -75,6 +88,14 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         this.binaries = binaries;
         this.workDir = workDir;
         this.pki = CertificateAuthority.create("agentguard-test-ca", CERT_VALIDITY);
+        this.attachedPids = List.of();
+    }
+
+    private KubeApiServer(KubeBinaries binaries, Path workDir, CertificateAuthority pki, List<Long> attachedPids) {
+        this.binaries = binaries;
+        this.workDir = workDir;
+        this.pki = pki;
+        this.attachedPids = List.copyOf(attachedPids);
     }
 
     /** The control plane of this test run, started on first use and stopped when the JVM exits. */
@@ -84,9 +105,16 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
             throw sharedFailure;
         }
         if (shared == null) {
+            String running = System.getProperty(SHARED_DIR_PROPERTY);
+            KubeApiServer attached = running == null ? null : attach(Path.of(running));
+            if (attached != null) {
+                shared = attached;
+                return shared;
+            }
             try {
                 KubeApiServer server = start(KubeBinaries.locate());
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kube-apiserver-shutdown"));
+                server.publishForAttach();
                 shared = server;
             } catch (KubeStartException e) {
                 sharedFailure = e;
@@ -94,6 +122,46 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
             }
         }
         return shared;
+    }
+
+    private void publishForAttach() {
+        Properties attach = new Properties();
+        attach.setProperty("binaries", binaries.directory().toString());
+        attach.setProperty("pids", processes.stream().map(p -> Long.toString(p.pid()))
+                .collect(Collectors.joining(",")));
+        try (var out = Files.newBufferedWriter(workDir.resolve(ATTACH_FILE))) {
+            attach.store(out, "the shared control plane, for other class loaders of this JVM");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.setProperty(SHARED_DIR_PROPERTY, workDir.toString());
+    }
+
+    /** The control plane another copy of this class started, or null if it is gone. */
+    private static KubeApiServer attach(Path workDir) {
+        Properties attach = new Properties();
+        try (var in = Files.newBufferedReader(workDir.resolve(ATTACH_FILE))) {
+            attach.load(in);
+            List<Long> pids = java.util.Arrays.stream(attach.getProperty("pids").split(","))
+                    .map(Long::parseLong).toList();
+            if (!pids.stream().allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+                return null;
+            }
+            X509Certificate caCert = Pem.decodeCertificates(Files.readString(workDir.resolve("ca.crt"))).get(0);
+            var caKey = Pem.decodePrivateKey(Files.readString(workDir.resolve("ca.key")));
+            CertificateAuthority pki = CertificateAuthority.of(
+                    new IssuedCertificate(caCert, new java.security.KeyPair(caCert.getPublicKey(), caKey)));
+            KubeApiServer server = new KubeApiServer(new KubeBinaries(Path.of(attach.getProperty("binaries"))),
+                    workDir, pki, pids);
+            server.adminKubeconfig = workDir.resolve("admin.kubeconfig");
+            server.adminConfig = Config.fromKubeconfig(Files.readString(server.adminKubeconfig));
+            server.admin = new KubernetesClientBuilder().withConfig(server.adminConfig).build();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot attach to the control plane in {0}, starting one: {1}",
+                    workDir, e.getMessage());
+            return null;
+        }
     }
 
     static KubeApiServer start(KubeBinaries binaries) {
@@ -359,11 +427,20 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
 
     /** Whether every process of the control plane is still running. */
     public boolean isRunning() {
+        if (!attachedPids.isEmpty()) {
+            return attachedPids.stream().allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                    .orElse(false));
+        }
         return !processes.isEmpty() && processes.stream().allMatch(ManagedProcess::isAlive);
     }
 
     @Override
     public synchronized void close() {
+        if (!attachedPids.isEmpty()) {
+            // Attached: the processes and the work directory belong to the copy that started them.
+            admin.close();
+            return;
+        }
         stopProcesses();
         deleteRecursively(workDir);
     }
