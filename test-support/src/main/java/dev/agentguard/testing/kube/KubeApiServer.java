@@ -66,9 +66,10 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
     /**
      * JVM-wide pointer to the running shared control plane's work directory. Quarkus tests load
      * this class again for every application they start (one per test profile); each copy
-     * attaches to the control plane the first one started instead of starting another.
+     * attaches to the control plane the first one started instead of starting another. (Not
+     * under {@code agentguard.}: the shim maps that whole prefix and refuses unknown keys.)
      */
-    static final String SHARED_DIR_PROPERTY = "agentguard.test.kube.shared-dir";
+    static final String SHARED_DIR_PROPERTY = "dev.agentguard.testing.kube.shared-dir";
     private static final String ATTACH_FILE = "attach.properties";
 
     private static KubeApiServer shared;
