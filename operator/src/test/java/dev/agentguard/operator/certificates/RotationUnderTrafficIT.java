@@ -101,6 +101,9 @@ class RotationUnderTrafficIT {
         // failurePolicy Fail with nothing behind it would refuse pods in every other test's opted-in namespace.
         admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(WEBHOOK).delete();
         admin.namespaces().withName(NS).delete();
+        // The control plane outlives this test: leave the Service to whoever applies the shipped one.
+        admin.services().inNamespace(SYSTEM).withName(WEBHOOK).delete();
+        admin.discovery().v1().endpointSlices().inNamespace(SYSTEM).withName(WEBHOOK + "-test").delete();
     }
 
     @Test
