@@ -3,6 +3,8 @@ package dev.agentguard.operator.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -36,10 +38,14 @@ class SessionRetentionIT {
                 .build()).create();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            names.add(admin.resource(session(namespace, "s" + i)).create().getMetadata().getName());
+            AgentSession created = admin.resource(session(namespace, "s" + i)).create();
+            names.add(created.getMetadata().getName());
             if (i < 2) {
-                // creationTimestamp has second precision: make the two oldest clearly older
-                Awaitility.await().pollDelay(Duration.ofMillis(1100)).until(() -> true);
+                // creationTimestamp has second precision: the next session must carry a later second
+                // (the API server runs on this host, so its clock is this clock).
+                Instant stamp = Instant.parse(created.getMetadata().getCreationTimestamp());
+                Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).isAfter(stamp));
             }
         }
 
