@@ -1,9 +1,11 @@
 package dev.agentguard.operator.egress;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -78,11 +80,11 @@ public class EgressLockReconciler implements Reconciler<Namespace> {
     }
 
     /** The union of the allow-lists of the namespace's Enforce AgentPolicies, in a stable order. */
-    static List<EgressRule> allowList(java.util.stream.Stream<AgentPolicy> policies) {
+    static List<EgressRule> allowList(Stream<AgentPolicy> policies) {
         return policies
                 .filter(p -> p.getSpec() != null && p.getSpec().getEgress() != null
                         && p.getSpec().getMode() == Mode.Enforce)
-                .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
                 .flatMap(p -> p.getSpec().getEgress().allow().stream())
                 .distinct()
                 .toList();

@@ -60,11 +60,6 @@ final class EgressPolicies {
         return ips;
     }
 
-    /** The open lock: anywhere except the API server directly. */
-    static NetworkPolicy desired(Namespace namespace, Collection<String> apiServerIps, int proxyPort) {
-        return desired(namespace, apiServerIps, proxyPort, List.of());
-    }
-
     /**
      * @param allowList the union of the namespace's Enforce allow-lists; empty leaves the lock open
      *                  (anywhere except the API server), otherwise only DNS, the node proxy and these

@@ -28,7 +28,7 @@ class EgressPoliciesTest {
         assertThat(ips).containsExactly("10.0.0.1", "10.0.0.2", "fd00::1");
 
         NetworkPolicy policy = EgressPolicies.desired(new NamespaceBuilder().withNewMetadata().withName("agents")
-                .withUid("u-1").endMetadata().build(), ips, 9443);
+                .withUid("u-1").endMetadata().build(), ips, 9443, List.of());
 
         assertThat(policy.getMetadata().getNamespace()).isEqualTo("agents");
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Egress");
@@ -44,7 +44,7 @@ class EgressPoliciesTest {
     @Test
     void withoutKnownApiServerAddressesNothingIsExcepted() {
         NetworkPolicy policy = EgressPolicies.desired(new NamespaceBuilder().withNewMetadata().withName("agents")
-                .endMetadata().build(), List.of(), 9443);
+                .endMetadata().build(), List.of(), 9443, List.of());
         assertThat(policy.getSpec().getEgress()).hasSize(3);
         assertThat(policy.getSpec().getEgress().get(0).getTo().get(0).getIpBlock().getExcept()).isNullOrEmpty();
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.Kubeconfig;
@@ -71,37 +72,35 @@ public final class PackagedApp implements AutoCloseable {
 
     /** Waits until {@code url} answers 200, failing with the app's log if it exits or the timeout passes. */
     public void awaitOk(String url, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (status(url) != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(module + " not ready at " + url + " within " + timeout + ":\n" + log());
-            }
-            try {
-                // Doubles as the pause between polls, and returns at once if the app exits.
-                process.waitFor(50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for " + module, e);
-            }
-        }
+        await(url + " answering 200", () -> status(url) == 200, timeout);
     }
 
     /** Waits until something accepts TCP connections on 127.0.0.1:{@code port}, failing if the app exits. */
     public void awaitListening(int port, Duration timeout) {
+        await("a listener on " + port, () -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }, timeout);
+    }
+
+    private void await(String what, BooleanSupplier ready, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(module + " exited with code " + process.exitValue() + ":\n" + log());
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            if (ready.getAsBoolean()) {
                 return;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(module + " not listening on " + port + ":\n" + log());
-                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(module + ": no " + what + " within " + timeout + ":\n" + log());
             }
             try {
+                // Doubles as the pause between polls, and returns at once if the app exits.
                 process.waitFor(50, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
