@@ -3,8 +3,13 @@
 # (etcd, kube-apiserver, kube-controller-manager, kubectl, kwok) from the Go module proxy, and caches
 # them by version so that a warm run skips the build.
 #
-#   hack/kube-binaries.sh            build if missing, print the directory
-#   hack/kube-binaries.sh --check    exit 1 unless every binary is cached
+#   hack/kube-binaries.sh              build if missing, print the directory
+#   hack/kube-binaries.sh --check      exit 1 unless every binary is cached
+#   hack/kube-binaries.sh --only kwok  build (or reuse) kwok alone; the fresh-cache check uses it
+#
+# Nothing is taken from what a machine happens to have: each module is downloaded
+# into GOMODCACHE before its source is read, so an empty module cache and an empty
+# KUBE_BIN_ROOT build the same binaries (hack/fresh-cache-check.sh proves it).
 #
 # Layout follows fabric8 kube-api-test: $KUBE_BIN_ROOT/k8s/<version>-linux-amd64/.
 # Versions are pinned by the go.mod files under hack/kube-binaries/.
@@ -15,6 +20,20 @@ mods="$here/kube-binaries"
 
 mod_version() { # <module dir> <module path>
   (cd "$1" && go list -m -f '{{.Version}}' "$2")
+}
+
+# The source directory of a required module. `go list -m -f {{.Dir}}` prints an
+# empty string until the module is in the module cache, so download it first and
+# refuse an empty or missing directory rather than build from nothing.
+module_dir() { # <module dir> <module path>
+  local d
+  d=$(cd "$1" && go mod download "$2" && go list -m -f '{{.Dir}}' "$2") || {
+    echo "kube-binaries: cannot download module $2 (required by $1/go.mod)" >&2; return 1; }
+  if [[ -z "$d" || ! -d "$d" ]]; then
+    echo "kube-binaries: module $2 has no source directory after download (got '${d}'); GOMODCACHE=$(go env GOMODCACHE)" >&2
+    return 1
+  fi
+  echo "$d"
 }
 
 k8s_version=$(mod_version "$mods/kubernetes" k8s.io/kubernetes)
@@ -42,7 +61,20 @@ kwok_cached() {
 }
 cached() { control_plane_cached && kwok_cached; }
 
-if [[ "${1:-}" == "--check" ]]; then
+mode=all
+case "${1:-}" in
+  "") ;;
+  --check) mode=check ;;
+  --only)
+    [[ "${2:-}" == kwok ]] || { echo "kube-binaries: --only takes 'kwok' (got '${2:-}')" >&2; exit 2; }
+    mode=kwok ;;
+  *) echo "kube-binaries: unknown argument '$1' (use --check or --only kwok)" >&2; exit 2 ;;
+esac
+if [[ $mode == kwok ]]; then
+  cached() { kwok_cached; }
+fi
+
+if [[ $mode == check ]]; then
   cached && echo "$dir" && exit 0
   echo "kube binaries missing or stale in $dir (want $want $kwok_want)" >&2
   exit 1
@@ -71,7 +103,7 @@ build() { # <module dir> <output> <package> [extra ldflags]
   echo "  built $2 in $(( $(date +%s) - t0 ))s" >&2
 }
 
-if ! control_plane_cached; then
+if [[ $mode != kwok ]] && ! control_plane_cached; then
   echo "building $want into $dir (cold build; takes a while on 2 cores)" >&2
   build "$mods/etcd" etcd ./cmd/etcd
   build "$mods/kubernetes" kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "$kver"
@@ -85,7 +117,7 @@ if ! kwok_cached; then
   echo "building $kwok_want into $dir" >&2
   # kwok is built from a copy of its module with the patches in hack/kube-binaries/kwok
   # applied (each says why), through a replace directive in a copy of our go.mod.
-  kwok_dir=$(cd "$mods/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  kwok_dir=$(module_dir "$mods/kwok" sigs.k8s.io/kwok)
   cp -r "$kwok_dir" "$tmp/kwok-src" && chmod -R u+w "$tmp/kwok-src"
   for p in $kwok_patches; do patch -s -p1 -d "$tmp/kwok-src" < "$p"; done
   mkdir "$tmp/kwok-mod" && cp "$mods/kwok/go.mod" "$mods/kwok/go.sum" "$tmp/kwok-mod/"
