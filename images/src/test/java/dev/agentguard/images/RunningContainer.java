@@ -4,10 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.agentguard.testing.apps.HttpStatus;
+
 /**
  * One image running under the OCI runtime: unpacked from its tarball, started as its
  * config says with {@link RuntimeSpec}, stopped (SIGTERM, then deleted) on close.
@@ -26,7 +24,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class RunningContainer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final OciRuntime runtime;
     private final String id;
@@ -82,7 +79,7 @@ final class RunningContainer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the container exited with " + process.exitValue() + ":\n" + log());
             }
-            return status(url) == 200;
+            return HttpStatus.of(url) == 200;
         });
     }
 
@@ -104,18 +101,6 @@ final class RunningContainer implements AutoCloseable {
             return Files.readString(log);
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static int status(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 
