@@ -21,7 +21,12 @@ import java.util.concurrent.TimeUnit;
 record OciRuntime(Path binary, Path state) {
 
     static OciRuntime find(Path state) {
-        Optional<Path> binary = onPath("runc").or(() -> onPath("crun"));
+        return find(System.getenv().getOrDefault("PATH", ""), state);
+    }
+
+    /** @param searchPath directories to look in, as in {@code PATH} */
+    static OciRuntime find(String searchPath, Path state) {
+        Optional<Path> binary = onPath(searchPath, "runc").or(() -> onPath(searchPath, "crun"));
         if (binary.isEmpty()) {
             throw new IllegalStateException("the image tests run each image under an OCI runtime, and neither runc "
                     + "nor crun is on PATH: apt-get install runc");
@@ -80,8 +85,8 @@ record OciRuntime(Path binary, Path state) {
         return command;
     }
 
-    private static Optional<Path> onPath(String name) {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+    private static Optional<Path> onPath(String searchPath, String name) {
+        return Arrays.stream(searchPath.split(File.pathSeparator)).filter(dir -> !dir.isEmpty())
                 .map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst();
     }
 }

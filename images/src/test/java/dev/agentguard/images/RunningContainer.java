@@ -43,6 +43,7 @@ final class RunningContainer implements AutoCloseable {
      * @param environment added to the image's Env
      */
     static RunningContainer start(Path tarball, Path work, Map<String, String> environment, List<BindMount> mounts) {
+        OciRuntime runtime = OciRuntime.find(work.resolve("state"));
         try {
             OciImageLayout image = OciImageLayout.read(tarball, Files.createDirectories(work.resolve("layout")));
             Path bundle = work.resolve("bundle");
@@ -53,18 +54,19 @@ final class RunningContainer implements AutoCloseable {
             String hostname = "agentguard-test";
             Path hosts = Files.writeString(work.resolve("hosts"),
                     "127.0.0.1 localhost " + hostname + "\n::1 localhost\n");
-            Files.createFile(rootfs.resolve("etc/hosts"));
+            if (!Files.exists(rootfs.resolve("etc/hosts"))) {
+                Files.createFile(rootfs.resolve("etc/hosts")); // the mount point
+            }
             List<BindMount> all = new ArrayList<>(mounts);
             all.add(BindMount.readOnly(hosts, "/etc/hosts"));
             // The pods' /tmp emptyDir, which the kubelet creates with mode 0777; Vert.x and the JVM write there.
-            // (Not a tmpfs mount: runc gives a tmpfs the mode of the directory it covers, root's 0755.)
+            // (Not a tmpfs: runc gives a tmpfs the mode of the directory it covers, 0755, but not its owner.)
             Path emptyDir = Files.createDirectories(work.resolve("tmp-volume"));
             Files.setPosixFilePermissions(emptyDir, PosixFilePermissions.fromString("rwxrwxrwx"));
             all.add(BindMount.writable(emptyDir, "/tmp"));
             RuntimeSpec spec = new RuntimeSpec(image.config(), environment, all, hostname);
             JSON.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), spec.toJson());
 
-            OciRuntime runtime = OciRuntime.find(work.resolve("state"));
             String id = "agentguard-" + work.getFileName();
             Path log = work.resolve("container.log");
             return new RunningContainer(runtime, id, runtime.run(bundle, id, log), log);

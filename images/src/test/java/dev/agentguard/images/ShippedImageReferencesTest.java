@@ -22,7 +22,8 @@ import dev.agentguard.testing.kube.RepoFiles;
 /**
  * The root pom is the one place image names and the version come from: every image
  * reference that manifests/, the chart and the webhook's default shim image ship must
- * be one this build produces, with this build's tag.
+ * be one this build produces, with this build's tag. A reference without a tag (a chart's
+ * {@code repository:} value, tagged by {@code appVersion}) must name a built repository.
  */
 class ShippedImageReferencesTest {
 
@@ -34,6 +35,7 @@ class ShippedImageReferencesTest {
     void everyShippedReferenceIsABuiltImageAtTheBuildsTag() throws IOException {
         Set<String> built = NAMES.stream().map(name -> ImageReference.of(REGISTRY, name, VERSION).toString())
                 .collect(Collectors.toCollection(TreeSet::new));
+        NAMES.forEach(name -> built.add(REGISTRY + "/" + name));
         Pattern reference = Pattern.compile(Pattern.quote(REGISTRY) + "/[a-z0-9-]+(:[A-Za-z0-9._-]+)?");
 
         List<String> shipped = new ArrayList<>();
