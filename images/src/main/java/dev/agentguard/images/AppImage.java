@@ -50,6 +50,7 @@ record AppImage(ImageReference reference, Path quarkusApp, String version) {
                     .addFileEntriesLayer(new DirectoryLayer("application")
                             .addEach(applicationFiles(), APP_DIR).build())
                     .setEntrypoint(ENTRYPOINT)
+                    // Empty, not inherited: a public base's Cmd (Temurin's is jshell) would become arguments.
                     .setProgramArguments(List.of())
                     .setUser(USER)
                     .setWorkingDirectory(AbsoluteUnixPath.get(APP_DIR))
