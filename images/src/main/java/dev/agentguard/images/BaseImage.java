@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -41,12 +42,17 @@ sealed interface BaseImage {
             return Jib.fromScratch()
                     .addFileEntriesLayer(new DirectoryLayer("base").addEach(childrenExceptTmp(), "")
                             .directory(rootfs.resolve("tmp"), "/tmp", "65532:65532").build())
-                    .setEnvironment(Map.of(
-                            "PATH", "/opt/java/bin:/usr/bin:/bin",
-                            "JAVA_HOME", "/opt/java",
-                            // Java takes its default charset and file-name encoding from the locale;
-                            // glibc 2.36 has C.UTF-8 built in.
-                            "LANG", "C.UTF-8"));
+                    .setEnvironment(environment());
+        }
+
+        /** In a fixed order (Map.of's varies between JVM runs), so the config digest does not. */
+        private static Map<String, String> environment() {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("PATH", "/opt/java/bin:/usr/bin:/bin");
+            env.put("JAVA_HOME", "/opt/java");
+            // Java takes its default charset and file-name encoding from the locale; glibc 2.36 has C.UTF-8 built in.
+            env.put("LANG", "C.UTF-8");
+            return env;
         }
 
         private List<Path> childrenExceptTmp() {
