@@ -30,6 +30,11 @@ crds: ## Regenerate the CRD YAML from the api classes into manifests/crds and th
 	  cp $$f manifests/crds/$$name.yaml; cp $$f charts/agentguard/crds/$$name.yaml; \
 	done
 
+.PHONY: images
+images: ## Build the OCI images (no Docker daemon) into images/target/images/<name>.tar; IMAGES_BASE=<ref> uses a public JRE base
+	$(MVN) $(MVN_FLAGS) -pl images -am package -DskipTests $(if $(IMAGES_BASE),-Dimages.base=$(IMAGES_BASE))
+	@cat images/target/images/images.txt
+
 .PHONY: kube-binaries
 kube-binaries: ## Build (or reuse from cache) etcd, kube-apiserver, kube-controller-manager, kubectl and kwok
 	hack/kube-binaries.sh >/dev/null

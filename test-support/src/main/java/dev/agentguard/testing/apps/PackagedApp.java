@@ -5,10 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,8 +25,6 @@ import dev.agentguard.testing.kube.RepoFiles;
  * environment variables, its output in {@code app.log} in its work directory.
  */
 public final class PackagedApp implements AutoCloseable {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String module;
     private final Process process;
@@ -114,15 +108,7 @@ public final class PackagedApp implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException(module + " exited with code " + process.exitValue() + ":\n" + log());
         }
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return HttpStatus.of(url);
     }
 
     public Path directory() {
