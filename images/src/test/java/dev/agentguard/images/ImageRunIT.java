@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,9 @@ class ImageRunIT {
     private static final Path IMAGES = Path.of(System.getProperty("images.output", "target/images"));
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final long APP_UID = 65532;
+    /** The proxy DaemonSet's init container (charts/agentguard): root, CHOWN and FOWNER only. */
+    private static final ContainerSettings RECORDINGS_OWNER = new ContainerSettings(0L, 0L,
+            List.of("own-recordings", "/var/lib/agentguard/recordings"), List.of("CHOWN", "FOWNER"));
 
     @TempDir
     Path work;
@@ -40,7 +44,8 @@ class ImageRunIT {
     void execShimImageStartsAsItsSidecarRuns() {
         TestTls proxyCa = TestTls.issue("agentguard-proxy");
         Path token = write(work.resolve("token/token"), "a-pod-token");
-        Path credentials = directory(work.resolve("credentials"));
+        // An emptyDir, which the kubelet creates with mode 0777.
+        Path credentials = worldWritable(directory(work.resolve("credentials")));
         int health = PackagedApp.freePort();
         // The variables and mounts the webhook gives the injected container (ShimInjector).
         Map<String, String> env = Map.of(
@@ -92,7 +97,15 @@ class ImageRunIT {
         KubeApiServer cluster = KubeApiServer.shared();
         TestTls tls = TestTls.issue("agentguard-proxy");
         Path kube = kubeconfig(cluster, AgentGuardInstall.component(cluster, "proxy"));
+        // The hostPath as the kubelet creates it (DirectoryOrCreate): root's, mode 0755. The
+        // DaemonSet's init container hands it to the proxy's user from the same image, which has no shell.
         Path recordings = directory(work.resolve("recordings"));
+        try (RunningContainer init = start("proxy", "recordings-owner", RECORDINGS_OWNER, Map.of(),
+                List.of(BindMount.writable(recordings, "/var/lib/agentguard/recordings")))) {
+            assertThat(init.awaitExit(STARTUP)).as(init.log()).isZero();
+        }
+        assertThat(owner(recordings)).isEqualTo(APP_UID);
+        assertThat(permissions(recordings)).isEqualTo("rwx------");
         int health = PackagedApp.freePort();
         Map<String, String> env = Map.of(
                 "AGENTGUARD_PROXY_PORT", Integer.toString(PackagedApp.freePort()),
@@ -130,11 +143,41 @@ class ImageRunIT {
     }
 
     private RunningContainer start(String image, Map<String, String> env, List<BindMount> mounts) {
+        return start(image, image, ContainerSettings.AS_IMAGE, env, mounts);
+    }
+
+    private RunningContainer start(String image, String container, ContainerSettings settings,
+            Map<String, String> env, List<BindMount> mounts) {
         Path tarball = IMAGES.resolve(image + ".tar");
         assertThat(tarball).as("built by the images module at package").exists();
-        // Secrets and emptyDirs are readable by the pod's user; the test's temp files are root's.
-        mounts.forEach(mount -> ownedByAppUser(mount.source()));
-        return RunningContainer.start(tarball, directory(work.resolve(image)), env, mounts);
+        // Mounted Secrets are readable by the pod's user; the test's temp files are root's. What a
+        // container writes to (emptyDir, hostPath), the test prepares as the kubelet or the pod spec does.
+        mounts.stream().filter(BindMount::readOnly).forEach(mount -> ownedByAppUser(mount.source()));
+        return RunningContainer.start(tarball, directory(work.resolve(container)), settings, env, mounts);
+    }
+
+    private static long owner(Path path) {
+        try {
+            return ((Number) Files.getAttribute(path, "unix:uid")).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String permissions(Path path) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path worldWritable(Path dir) {
+        try {
+            return Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A kubeconfig with the ServiceAccount's token, alone in a directory to mount. */

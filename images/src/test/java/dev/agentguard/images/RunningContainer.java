@@ -43,6 +43,11 @@ final class RunningContainer implements AutoCloseable {
      * @param environment added to the image's Env
      */
     static RunningContainer start(Path tarball, Path work, Map<String, String> environment, List<BindMount> mounts) {
+        return start(tarball, work, ContainerSettings.AS_IMAGE, environment, mounts);
+    }
+
+    static RunningContainer start(Path tarball, Path work, ContainerSettings settings, Map<String, String> environment,
+            List<BindMount> mounts) {
         OciRuntime runtime = OciRuntime.find(work.resolve("state"));
         try {
             OciImageLayout image = OciImageLayout.read(tarball, Files.createDirectories(work.resolve("layout")));
@@ -64,7 +69,7 @@ final class RunningContainer implements AutoCloseable {
             Path emptyDir = Files.createDirectories(work.resolve("tmp-volume"));
             Files.setPosixFilePermissions(emptyDir, PosixFilePermissions.fromString("rwxrwxrwx"));
             all.add(BindMount.writable(emptyDir, "/tmp"));
-            RuntimeSpec spec = new RuntimeSpec(image.config(), environment, all, hostname);
+            RuntimeSpec spec = new RuntimeSpec(image.config(), settings, environment, all, hostname);
             JSON.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), spec.toJson());
 
             String id = "agentguard-" + work.getFileName();
@@ -83,6 +88,19 @@ final class RunningContainer implements AutoCloseable {
             }
             return HttpStatus.of(url) == 200;
         });
+    }
+
+    /** Waits for the container to exit (an init container), returning its exit code. */
+    int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the container did not exit within " + timeout + ":\n" + log());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the container", e);
+        }
     }
 
     /** The uid the container's main process runs as, read from the host's /proc. */

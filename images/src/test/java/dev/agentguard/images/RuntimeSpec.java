@@ -8,24 +8,26 @@ import java.util.Map;
 /**
  * The OCI runtime {@code config.json} for one image, shaped like the pod specs in
  * manifests/: the image's own user, environment, working directory and
- * entrypoint; a read-only root filesystem; the volumes as bind mounts (the pods'
+ * entrypoint, or what the container's {@link ContainerSettings} put over them; a read-only root filesystem; the volumes as bind mounts (the pods'
  * /tmp emptyDir among them); no capabilities and no privilege escalation. The network namespace is the host's,
  * so the test reaches the app on loopback and the app reaches the test's API server.
  */
-record RuntimeSpec(ImageConfig image, Map<String, String> environment, List<BindMount> mounts, String hostname) {
+record RuntimeSpec(ImageConfig image, ContainerSettings settings, Map<String, String> environment,
+        List<BindMount> mounts, String hostname) {
 
     /** @param environment added to the image's Env, overriding a variable of the same name */
     Map<String, Object> toJson() {
         Map<String, Object> process = new LinkedHashMap<>();
         process.put("terminal", false);
-        process.put("user", Map.of("uid", image.uid(), "gid", image.gid()));
-        process.put("args", image.args());
+        process.put("user", Map.of("uid", settings.uid(image), "gid", settings.gid(image)));
+        process.put("args", settings.processArgs(image));
         process.put("env", env());
         process.put("cwd", image.workingDir());
         process.put("noNewPrivileges", true);
-        // capabilities: drop ALL, as every agentguard container's securityContext says.
-        process.put("capabilities", Map.of("bounding", List.of(), "effective", List.of(), "permitted", List.of(),
-                "ambient", List.of()));
+        // capabilities: drop ALL, as every agentguard container's securityContext says, plus any it adds.
+        List<String> capabilities = settings.capabilities();
+        process.put("capabilities", Map.of("bounding", capabilities, "effective", capabilities,
+                "permitted", capabilities, "ambient", List.of()));
 
         Map<String, Object> linux = new LinkedHashMap<>();
         linux.put("namespaces", List.of(Map.of("type", "pid"), Map.of("type", "ipc"), Map.of("type", "uts"),
