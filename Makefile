@@ -14,7 +14,7 @@ build: ## Compile and package every module (no tests)
 	$(MVN) $(MVN_FLAGS) package -DskipTests
 
 .PHONY: test
-test: kube-binaries test-tools ## Run the whole suite: unit tests and integration tests against a real kube-apiserver
+test: kube-binaries helm test-tools ## Run the whole suite: unit tests and integration tests against a real kube-apiserver
 	$(MVN) $(MVN_FLAGS) verify
 
 .PHONY: unit-test
@@ -33,6 +33,10 @@ crds: ## Regenerate the CRD YAML from the api classes into manifests/crds and th
 .PHONY: kube-binaries
 kube-binaries: ## Build (or reuse from cache) etcd, kube-apiserver, kube-controller-manager, kubectl and kwok
 	hack/kube-binaries.sh >/dev/null
+
+.PHONY: helm
+helm: ## Build (or reuse from cache) helm, pinned in hack/helm/go.mod, for the chart's tests
+	hack/helm.sh >/dev/null
 
 .PHONY: test-tools
 test-tools: ## Install (or reuse from cache) the asciinema player the tests replay recordings with
