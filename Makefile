@@ -30,6 +30,10 @@ crds: ## Regenerate the CRD YAML from the api classes into manifests/crds and th
 	  cp $$f manifests/crds/$$name.yaml; cp $$f charts/agentguard/crds/$$name.yaml; \
 	done
 
+.PHONY: manifests
+manifests: ## Render manifests/ from charts/agentguard with default values (the plain-YAML install)
+	hack/manifests.sh
+
 .PHONY: kube-binaries
 kube-binaries: ## Build (or reuse from cache) etcd, kube-apiserver, kube-controller-manager, kubectl and kwok
 	hack/kube-binaries.sh >/dev/null
