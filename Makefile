@@ -34,6 +34,10 @@ crds: ## Regenerate the CRD YAML from the api classes into manifests/crds and th
 manifests: ## Render manifests/ from charts/agentguard with default values (the plain-YAML install)
 	hack/manifests.sh
 
+.PHONY: chart-readme
+chart-readme: ## Regenerate the values table of charts/agentguard/README.md from values.yaml
+	$(MVN) $(MVN_FLAGS) -q -pl e2e -am test -Dtest=ChartReadmeTest -Dsurefire.failIfNoSpecifiedTests=false -Dagentguard.write-chart-readme=true
+
 .PHONY: kube-binaries
 kube-binaries: ## Build (or reuse from cache) etcd, kube-apiserver, kube-controller-manager, kubectl and kwok
 	hack/kube-binaries.sh >/dev/null
