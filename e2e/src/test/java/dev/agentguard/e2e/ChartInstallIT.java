@@ -113,8 +113,7 @@ class ChartInstallIT {
             assertThat(admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(WEBHOOK).get()
                     .getWebhooks().get(0).getTimeoutSeconds()).as("the upgrade reached the configuration").isEqualTo(7);
             // Whether the upgrade kept caBundle or the operator repaired it, admission works again.
-            await("a pod injected after the upgrade").atMost(WAIT).ignoreExceptions()
-                    .until(() -> injected(createPod(AGENTS, "after-upgrade")));
+            assertThat(injected(admitted(AGENTS, pod("after-upgrade")))).as("a pod injected after the upgrade").isTrue();
 
             helm.ok("uninstall", RELEASE, "-n", SYSTEM);
         }
@@ -126,7 +125,8 @@ class ChartInstallIT {
                 .map(c -> c.getMetadata().getName())).as("webhook configurations left after uninstall")
                 .noneMatch(name -> name.startsWith("agentguard-"));
         optIn(AFTER_UNINSTALL);
-        Pod after = createPod(AFTER_UNINSTALL, "after-uninstall");
+        // Admitted at the latest once the API server's view of the webhook configurations catches up.
+        Pod after = admitted(AFTER_UNINSTALL, pod("after-uninstall"));
         assertThat(injected(after)).as("a pod created after uninstall is left alone").isFalse();
     }
 
@@ -236,19 +236,31 @@ class ChartInstallIT {
                 .withName("agent").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "agent")
                 .addNewSubject().withKind("ServiceAccount").withName("agent").withNamespace(AGENTS).endSubject()
                 .build()).serverSideApply();
-        admin.pods().inNamespace(AGENTS).resource(new PodBuilder().withNewMetadata().withName("agent").endMetadata()
+        admitted(AGENTS, new PodBuilder().withNewMetadata().withName("agent").endMetadata()
                 .withNewSpec().withServiceAccountName("agent").withNodeName(KubeApiServer.KWOK_NODE)
                 .addNewContainer().withName("agent").withImage("registry.invalid/agent:1").endContainer()
-                .endSpec().build()).create();
+                .endSpec().build());
         await("the agent pod running").atMost(WAIT).until(() -> "Running".equals(
                 admin.pods().inNamespace(AGENTS).withName("agent").get().getStatus().getPhase()));
         return admin.pods().inNamespace(AGENTS).withName("agent").get();
     }
 
-    private Pod createPod(String namespace, String name) {
-        return admin.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name)
-                .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("registry.invalid/app:1")
-                .endContainer().endSpec().build()).create();
+    private static Pod pod(String name) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().addNewContainer()
+                .withName("app").withImage("registry.invalid/app:1").endContainer().endSpec().build();
+    }
+
+    /**
+     * Creates the pod, retrying while admission refuses it: the API server picks up a changed
+     * webhook configuration (a new caBundle, a deleted configuration) a moment after the change.
+     * Fails if it is still refused after the wait.
+     */
+    private Pod admitted(String namespace, Pod pod) {
+        var pods = admin.pods().inNamespace(namespace);
+        String name = pod.getMetadata().getName();
+        await("pod " + namespace + "/" + name + " admitted").atMost(WAIT).ignoreExceptions()
+                .until(() -> pods.withName(name).get() != null || pods.resource(pod).create() != null);
+        return pods.withName(name).get();
     }
 
     private static boolean injected(Pod pod) {

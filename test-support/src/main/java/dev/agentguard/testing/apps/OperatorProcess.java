@@ -1,8 +1,5 @@
 package dev.agentguard.testing.apps;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,12 +17,7 @@ import dev.agentguard.testing.kube.KubeApiServer;
 public record OperatorProcess(PackagedApp app, int health) implements AutoCloseable {
 
     public static OperatorProcess start(KubeApiServer cluster, String token, Map<String, String> environment) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("agentguard-operator");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = PackagedApp.newDirectory("agentguard-operator");
         int health = PackagedApp.freePort();
         Map<String, String> env = new HashMap<>(Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
         env.putAll(environment);

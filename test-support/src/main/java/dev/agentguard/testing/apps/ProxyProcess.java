@@ -39,12 +39,7 @@ public record ProxyProcess(PackagedApp app, int port, int health, Path caFile, P
      */
     public static ProxyProcess start(KubeApiServer cluster, String node, Path certFile, Path keyFile, Path caFile,
             Map<String, String> settings, List<String> jvmOptions) {
-        Path recordings;
-        try {
-            recordings = Files.createTempDirectory("agentguard-proxy-recordings");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path recordings = PackagedApp.newDirectory("agentguard-proxy-recordings");
         Map<String, String> environment = new HashMap<>(Map.of(
                 "AGENTGUARD_PROXY_TLS_CERT_FILE", certFile.toString(),
                 "AGENTGUARD_PROXY_TLS_KEY_FILE", keyFile.toString(),
@@ -65,12 +60,7 @@ public record ProxyProcess(PackagedApp app, int port, int health, Path caFile, P
      */
     public static ProxyProcess start(KubeApiServer cluster, String token, Map<String, String> environment,
             Path caFile, List<String> jvmOptions) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("agentguard-proxy");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = PackagedApp.newDirectory("agentguard-proxy");
         int port = PackagedApp.freePort();
         int health = PackagedApp.freePort();
         Map<String, String> env = new HashMap<>(Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));

@@ -1,8 +1,5 @@
 package dev.agentguard.testing.apps;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,12 +32,7 @@ public record WebhookProcess(PackagedApp app, int port, int management) implemen
      * ServiceAccount's. The ports are chosen here (a local process cannot have the pod's).
      */
     public static WebhookProcess start(KubeApiServer cluster, String token, Map<String, String> environment) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("agentguard-webhook");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = PackagedApp.newDirectory("agentguard-webhook");
         int port = PackagedApp.freePort();
         int management = PackagedApp.freePort();
         Map<String, String> env = new HashMap<>(Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
