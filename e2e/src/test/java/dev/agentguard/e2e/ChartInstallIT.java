@@ -75,7 +75,10 @@ class ChartInstallIT {
     @Test
     void installEnforcesUpgradeKeepsAdmissionUninstallLeavesPodCreationWorking() throws Exception {
         Path work = Files.createTempDirectory("chart-install-it");
-        helm.ok("install", RELEASE, Helm.chart().toString(), "-n", SYSTEM, "--create-namespace");
+        String notes = helm.ok("install", RELEASE, Helm.chart().toString(), "-n", SYSTEM, "--create-namespace");
+        assertThat(notes).as("the install notes").contains("kubectl label namespace <name> agentguard.dev/inject=enabled",
+                "kubectl apply -f examples/policies/baseline.yaml", "kubectl get agentsessions -A")
+                .doesNotContain("WARNING");
         everyReleasedObjectExists();
         webhooksPointAtTheRenderedService();
 
