@@ -67,6 +67,10 @@ class ChartInstallIT {
         // After a failure midway: fail-closed webhooks with nothing behind them would refuse the
         // pods of every later test in this JVM. Not found (the test uninstalled) is fine.
         helm.run("uninstall", RELEASE, "-n", SYSTEM);
+        // And whatever an uninstall might have left (the failure this test looks for).
+        admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(WEBHOOK).delete();
+        admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName("agentguard-approvals").delete();
+        admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(WEBHOOK).delete();
         admin.discovery().v1().endpointSlices().inNamespace(SYSTEM).withName(SLICE).delete();
         admin.namespaces().withName(AGENTS).delete();
         admin.namespaces().withName(AFTER_UNINSTALL).delete();
