@@ -14,7 +14,7 @@ build: ## Compile and package every module (no tests)
 	$(MVN) $(MVN_FLAGS) package -DskipTests
 
 .PHONY: test
-test: fresh-cache-check kube-binaries test-tools ## Run the whole suite: unit tests and integration tests against a real kube-apiserver
+test: fresh-cache-check kube-binaries helm test-tools ## Run the whole suite: unit tests and integration tests against a real kube-apiserver
 	$(MVN) $(MVN_FLAGS) verify
 
 .PHONY: unit-test
@@ -35,6 +35,14 @@ images: ## Build the OCI images (no Docker daemon) into images/target/images/<na
 	$(MVN) $(MVN_FLAGS) -pl images -am package -DskipTests $(if $(IMAGES_BASE),-Dimages.base=$(IMAGES_BASE))
 	@cat images/target/images/images.txt
 
+.PHONY: manifests
+manifests: ## Render manifests/ from charts/agentguard with default values (the plain-YAML install)
+	hack/manifests.sh
+
+.PHONY: chart-readme
+chart-readme: ## Regenerate the values table of charts/agentguard/README.md from values.yaml
+	$(MVN) $(MVN_FLAGS) -q -pl e2e -am test -Dtest=ChartReadmeTest -Dsurefire.failIfNoSpecifiedTests=false -Dagentguard.write-chart-readme=true
+
 .PHONY: kube-binaries
 kube-binaries: ## Build (or reuse from cache) etcd, kube-apiserver, kube-controller-manager, kubectl and kwok
 	hack/kube-binaries.sh >/dev/null
@@ -42,6 +50,10 @@ kube-binaries: ## Build (or reuse from cache) etcd, kube-apiserver, kube-control
 .PHONY: fresh-cache-check
 fresh-cache-check: ## Prove the binary build needs no warm cache: build kwok with empty Go and binary caches
 	hack/fresh-cache-check.sh
+
+.PHONY: helm
+helm: ## Build (or reuse from cache) helm, pinned in hack/helm/go.mod, for the chart's tests
+	hack/helm.sh >/dev/null
 
 .PHONY: test-tools
 test-tools: ## Install (or reuse from cache) the asciinema player the tests replay recordings with

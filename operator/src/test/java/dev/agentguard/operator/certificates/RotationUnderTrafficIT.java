@@ -3,9 +3,6 @@ package dev.agentguard.operator.certificates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +31,7 @@ import dev.agentguard.pki.Pem;
 import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.testing.apps.ShimProcess;
 import dev.agentguard.testing.apps.WebhookProcess;
+import dev.agentguard.testing.kube.HostEndpoint;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.MountedVolume;
 import dev.agentguard.testing.kube.RepoFiles;
@@ -44,7 +42,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -197,36 +194,15 @@ class RotationUnderTrafficIT {
     }
 
     /**
-     * The webhook's Service, as the chart creates it, with an EndpointSlice at this host's
-     * address (the API server refuses loopback endpoints): the API server connects there and
-     * verifies agentguard-webhook.agentguard-system.svc, the name the operator's leaf carries.
+     * The webhook's Service, as the chart creates it, resolved to this host (the API server
+     * connects there and verifies agentguard-webhook.agentguard-system.svc, the name the
+     * operator's leaf carries).
      */
-    private void exposeThroughService(int port) throws Exception {
-        String address = hostAddress();
+    private void exposeThroughService(int port) {
         admin.services().inNamespace(SYSTEM).resource(new ServiceBuilder().withNewMetadata().withName(WEBHOOK)
                 .endMetadata().withNewSpec().addNewPort().withName("https").withPort(443)
                 .withNewTargetPort(port).endPort().endSpec().build()).serverSideApply();
-        admin.discovery().v1().endpointSlices().inNamespace(SYSTEM).resource(new EndpointSliceBuilder()
-                .withNewMetadata().withName(WEBHOOK + "-test")
-                .addToLabels("kubernetes.io/service-name", WEBHOOK)
-                .addToLabels("endpointslice.kubernetes.io/managed-by", "rotation-it").endMetadata()
-                .withAddressType("IPv4").addNewEndpoint().withAddresses(address).withNewConditions().withReady(true)
-                .endConditions().endEndpoint().addNewPort().withName("https").withPort(port).withProtocol("TCP")
-                .endPort().build()).serverSideApply();
-    }
-
-    private static String hostAddress() throws Exception {
-        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-            if (nic.isUp() && !nic.isLoopback()) {
-                for (InetAddress address : nic.inetAddresses().toList()) {
-                    if (address instanceof Inet4Address && !address.isLinkLocalAddress()) {
-                        return address.getHostAddress();
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("this test needs a non-loopback IPv4 address for the webhook's endpoint;"
-                + " the API server refuses loopback endpoints");
+        HostEndpoint.expose(admin, SYSTEM, WEBHOOK, WEBHOOK + "-test", "https", port);
     }
 
     private void installShippedWebhookConfiguration() {

@@ -158,6 +158,15 @@ public final class PackagedApp implements AutoCloseable {
         }
     }
 
+    /** A fresh work directory for one app (its log, kubeconfig, local files). */
+    public static Path newDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A port free now, for an app to bind. */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

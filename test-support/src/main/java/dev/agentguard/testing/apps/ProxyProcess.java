@@ -39,28 +39,39 @@ public record ProxyProcess(PackagedApp app, int port, int health, Path caFile, P
      */
     public static ProxyProcess start(KubeApiServer cluster, String node, Path certFile, Path keyFile, Path caFile,
             Map<String, String> settings, List<String> jvmOptions) {
-        String token = AgentGuardInstall.component(cluster, "proxy");
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("agentguard-proxy");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path recordings = PackagedApp.newDirectory("agentguard-proxy-recordings");
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "AGENTGUARD_PROXY_TLS_CERT_FILE", certFile.toString(),
+                "AGENTGUARD_PROXY_TLS_KEY_FILE", keyFile.toString(),
+                "AGENTGUARD_PROXY_NODE_NAME", node,
+                "AGENTGUARD_PROXY_RECORDING_DIRECTORY", recordings.toString(),
+                "AGENTGUARD_PROXY_AUDIT_STDOUT", "false"));
+        environment.putAll(settings);
+        return start(cluster, AgentGuardInstall.component(cluster, "proxy"), environment, caFile, jvmOptions);
+    }
+
+    /**
+     * As a rendered DaemonSet runs it: {@code environment} is the container's (node name
+     * resolved, file paths pointing at local copies of its mounts), {@code token} its
+     * ServiceAccount's. It listens on 127.0.0.1 on ports chosen here instead of the node's
+     * hostPort, which a local process cannot have.
+     *
+     * @param caFile the CA of the serving certificate, if the caller knows it (else null)
+     */
+    public static ProxyProcess start(KubeApiServer cluster, String token, Map<String, String> environment,
+            Path caFile, List<String> jvmOptions) {
+        Path dir = PackagedApp.newDirectory("agentguard-proxy");
         int port = PackagedApp.freePort();
         int health = PackagedApp.freePort();
-        Path recordings = dir.resolve("recordings");
-        Map<String, String> env = new HashMap<>(Map.ofEntries(
-                Map.entry("AGENTGUARD_PROXY_PORT", Integer.toString(port)),
-                Map.entry("AGENTGUARD_PROXY_HOST", "127.0.0.1"),
-                Map.entry("AGENTGUARD_PROXY_TLS_CERT_FILE", certFile.toString()),
-                Map.entry("AGENTGUARD_PROXY_TLS_KEY_FILE", keyFile.toString()),
-                Map.entry("AGENTGUARD_PROXY_NODE_NAME", node),
-                Map.entry("AGENTGUARD_PROXY_RECORDING_DIRECTORY", recordings.toString()),
-                Map.entry("AGENTGUARD_PROXY_AUDIT_STDOUT", "false"),
-                Map.entry("QUARKUS_HTTP_PORT", Integer.toString(health)),
-                Map.entry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false")));
+        Map<String, String> env = new HashMap<>(Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
+        env.putAll(environment);
+        env.putAll(Map.of(
+                "AGENTGUARD_PROXY_PORT", Integer.toString(port),
+                "AGENTGUARD_PROXY_HOST", "127.0.0.1",
+                "QUARKUS_HTTP_PORT", Integer.toString(health)));
         env.putAll(PackagedApp.kubeconfigEnvironment(cluster, token, dir));
-        env.putAll(settings);
+        Path recordings = Path.of(env.getOrDefault("AGENTGUARD_PROXY_RECORDING_DIRECTORY",
+                "/var/lib/agentguard/recordings"));
         return new ProxyProcess(PackagedApp.start("proxy", dir, env, jvmOptions), port, health, caFile, recordings);
     }
 

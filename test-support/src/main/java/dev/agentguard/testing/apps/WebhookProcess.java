@@ -1,8 +1,5 @@
 package dev.agentguard.testing.apps;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,23 +19,28 @@ public record WebhookProcess(PackagedApp app, int port, int management) implemen
     /** @param settings further environment variables, overriding the defaults here */
     public static WebhookProcess start(KubeApiServer cluster, Path certFile, Path keyFile,
             Map<String, String> settings) {
-        String token = AgentGuardInstall.component(cluster, "webhook");
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("agentguard-webhook");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "AGENTGUARD_WEBHOOK_TLS_CERT_FILE", certFile.toString(),
+                "AGENTGUARD_WEBHOOK_TLS_KEY_FILE", keyFile.toString()));
+        environment.putAll(settings);
+        return start(cluster, AgentGuardInstall.component(cluster, "webhook"), environment);
+    }
+
+    /**
+     * As a rendered Deployment runs it: {@code environment} is the container's (file paths
+     * pointing at local copies of its mounts, the serving pair included), {@code token} its
+     * ServiceAccount's. The ports are chosen here (a local process cannot have the pod's).
+     */
+    public static WebhookProcess start(KubeApiServer cluster, String token, Map<String, String> environment) {
+        Path dir = PackagedApp.newDirectory("agentguard-webhook");
         int port = PackagedApp.freePort();
         int management = PackagedApp.freePort();
-        Map<String, String> env = new HashMap<>(Map.of(
+        Map<String, String> env = new HashMap<>(Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
+        env.putAll(environment);
+        env.putAll(Map.of(
                 "QUARKUS_HTTP_SSL_PORT", Integer.toString(port),
-                "AGENTGUARD_WEBHOOK_TLS_CERT_FILE", certFile.toString(),
-                "AGENTGUARD_WEBHOOK_TLS_KEY_FILE", keyFile.toString(),
-                "QUARKUS_MANAGEMENT_PORT", Integer.toString(management),
-                "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
+                "QUARKUS_MANAGEMENT_PORT", Integer.toString(management)));
         env.putAll(PackagedApp.kubeconfigEnvironment(cluster, token, dir));
-        env.putAll(settings);
         PackagedApp app = PackagedApp.start("webhook", dir, env, List.of());
         // Health is served by the management interface, which may answer before HTTPS is bound.
         app.awaitOk("http://127.0.0.1:" + management + "/q/health/ready", Duration.ofSeconds(60));

@@ -1,0 +1,288 @@
+package dev.agentguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.agentguard.testing.apps.OperatorProcess;
+import dev.agentguard.testing.apps.ProxyProcess;
+import dev.agentguard.testing.apps.ShimProcess;
+import dev.agentguard.testing.apps.WebhookProcess;
+import dev.agentguard.testing.kube.HostEndpoint;
+import dev.agentguard.testing.kube.KubeApiServer;
+import dev.agentguard.testing.kube.MountedVolume;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The chart as a cluster admin uses it, against the real test API server, with the packaged
+ * components running as local processes configured only by what the chart rendered (each
+ * container's env and mounted Secrets, its ServiceAccount's token and RBAC):
+ * helm install → the operator issues the certificates and fills every caBundle → the API
+ * server calls the webhook through the chart's Service (an EndpointSlice at this host's
+ * address stands in for its pods) → a pod in an opted-in namespace is injected, and the
+ * agent's request through its shim and the node proxy is refused by a policy → helm upgrade
+ * with a changed value keeps admission working → helm uninstall leaves pod creation in an
+ * opted-in namespace working once the components are gone.
+ */
+class ChartInstallIT {
+
+    private static final String SYSTEM = "agentguard-system";
+    private static final String RELEASE = "agentguard";
+    private static final String AGENTS = "chart-agents";
+    private static final String AFTER_UNINSTALL = "chart-after-uninstall";
+    private static final String WEBHOOK = "agentguard-webhook";
+    private static final String SLICE = WEBHOOK + "-chart-it";
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    private final KubeApiServer cluster = KubeApiServer.shared();
+    private final KubernetesClient admin = cluster.admin();
+    private final Helm helm = Helm.against(cluster);
+
+    @AfterEach
+    void removeTheRelease() {
+        // After a failure midway: fail-closed webhooks with nothing behind them would refuse the
+        // pods of every later test in this JVM. Not found (the test uninstalled) is fine.
+        helm.run("uninstall", RELEASE, "-n", SYSTEM);
+        // And whatever an uninstall might have left (the failure this test looks for).
+        admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(WEBHOOK).delete();
+        admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName("agentguard-approvals").delete();
+        admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(WEBHOOK).delete();
+        admin.discovery().v1().endpointSlices().inNamespace(SYSTEM).withName(SLICE).delete();
+        admin.namespaces().withName(AGENTS).delete();
+        admin.namespaces().withName(AFTER_UNINSTALL).delete();
+    }
+
+    @Test
+    void installEnforcesUpgradeKeepsAdmissionUninstallLeavesPodCreationWorking() throws Exception {
+        Path work = Files.createTempDirectory("chart-install-it");
+        String notes = helm.ok("install", RELEASE, Helm.chart().toString(), "-n", SYSTEM, "--create-namespace");
+        assertThat(notes).as("the install notes").contains("kubectl label namespace <name> agentguard.dev/inject=enabled",
+                "kubectl apply -f examples/policies/baseline.yaml", "kubectl get agentsessions -A")
+                .doesNotContain("WARNING");
+        everyReleasedObjectExists();
+        webhooksPointAtTheRenderedService();
+
+        PodSpec operatorPod = admin.apps().deployments().inNamespace(SYSTEM).withName("agentguard-operator").get()
+                .getSpec().getTemplate().getSpec();
+        PodSpec webhookPod = admin.apps().deployments().inNamespace(SYSTEM).withName(WEBHOOK).get()
+                .getSpec().getTemplate().getSpec();
+        PodSpec proxyPod = admin.apps().daemonSets().inNamespace(SYSTEM).withName("agentguard-proxy").get()
+                .getSpec().getTemplate().getSpec();
+        try (RenderedContainer operatorContainer = rendered(operatorPod, "operator", work);
+                OperatorProcess operator = OperatorProcess.start(cluster, token(operatorPod),
+                        operatorContainer.environment());
+                RenderedContainer webhookContainer = rendered(webhookPod, "webhook", work).awaitVolumes(WAIT);
+                WebhookProcess webhook = WebhookProcess.start(cluster, token(webhookPod),
+                        webhookContainer.environment());
+                RenderedContainer proxyContainer = rendered(proxyPod, "proxy", work).awaitVolumes(WAIT);
+                ProxyProcess proxy = ProxyProcess.start(cluster, token(proxyPod), proxyContainer.environment(),
+                        null, List.of())) {
+            // The chart's Service resolves to its EndpointSlices; one at this host stands in for the webhook's pods.
+            HostEndpoint.expose(admin, SYSTEM, WEBHOOK, SLICE, "https", webhook.port());
+            await("the operator fills in every webhook's caBundle").atMost(WAIT).until(this::everyCaBundleFilled);
+            proxy.awaitReady(WAIT);
+
+            optIn(AGENTS);
+            Pod agent = agentPod();
+            Container shimContainer = agent.getSpec().getInitContainers().stream()
+                    .filter(c -> c.getName().equals("agentguard-shim")).findFirst()
+                    .orElseThrow(() -> new AssertionError("agent pod not injected: " + agent.getSpec()));
+            assertThat(shimContainer.getImage()).as("the shim image from the chart's image values")
+                    .isEqualTo("ghcr.io/agentguard/exec-shim:0.1.0");
+            assertThat(env(shimContainer, "AGENTGUARD_SHIM_UPSTREAM")).endsWith(":9443");
+            agentRequestsAreEnforced(work, proxy, agent, env(shimContainer, "AGENTGUARD_SHIM_UPSTREAM_SERVER_NAME"));
+
+            helm.ok("upgrade", RELEASE, Helm.chart().toString(), "-n", SYSTEM, "--set", "webhook.timeoutSeconds=7");
+            assertThat(admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(WEBHOOK).get()
+                    .getWebhooks().get(0).getTimeoutSeconds()).as("the upgrade reached the configuration").isEqualTo(7);
+            // Whether the upgrade kept caBundle or the operator repaired it, admission works again.
+            assertThat(injected(admitted(AGENTS, pod("after-upgrade")))).as("a pod injected after the upgrade").isTrue();
+
+            helm.ok("uninstall", RELEASE, "-n", SYSTEM);
+        }
+        // The components are gone, as their pods are after an uninstall; so is what stood in for the pods' endpoints.
+        admin.discovery().v1().endpointSlices().inNamespace(SYSTEM).withName(SLICE).delete();
+        assertThat(Stream.concat(
+                admin.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems().stream(),
+                admin.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems().stream())
+                .map(c -> c.getMetadata().getName())).as("webhook configurations left after uninstall")
+                .noneMatch(name -> name.startsWith("agentguard-"));
+        optIn(AFTER_UNINSTALL);
+        // Admitted at the latest once the API server's view of the webhook configurations catches up.
+        Pod after = admitted(AFTER_UNINSTALL, pod("after-uninstall"));
+        assertThat(injected(after)).as("a pod created after uninstall is left alone").isFalse();
+    }
+
+    private void everyReleasedObjectExists() {
+        String manifest = helm.ok("get", "manifest", RELEASE, "-n", SYSTEM);
+        List<HasMetadata> released = admin.load(new ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8)))
+                .items();
+        assertThat(released).extracting(HasMetadata::getKind).contains("Deployment", "DaemonSet", "Service",
+                "PodDisruptionBudget", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+                "ClusterRole", "Role", "ServiceAccount");
+        assertThat(released).allSatisfy(object -> assertThat(admin.resource(object).get())
+                .as("%s %s in the cluster", object.getKind(), object.getMetadata().getName()).isNotNull());
+    }
+
+    private void webhooksPointAtTheRenderedService() {
+        Service service = admin.services().inNamespace(SYSTEM).withName(WEBHOOK).get();
+        Stream<ServiceReference> references = Stream.concat(
+                admin.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems().stream()
+                        .filter(c -> c.getMetadata().getName().startsWith("agentguard-"))
+                        .flatMap(c -> c.getWebhooks().stream()).map(w -> w.getClientConfig().getService()),
+                admin.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems().stream()
+                        .filter(c -> c.getMetadata().getName().startsWith("agentguard-"))
+                        .flatMap(c -> c.getWebhooks().stream()).map(w -> w.getClientConfig().getService()));
+        assertThat(references.toList()).hasSize(4).allSatisfy(reference -> {
+            assertThat(reference.getName()).isEqualTo(service.getMetadata().getName());
+            assertThat(reference.getNamespace()).isEqualTo(SYSTEM);
+            assertThat(service.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getPort()).isEqualTo(reference.getPort()));
+        });
+    }
+
+    /** The agent may list Secrets by its RBAC; through its shim, once the policy is in, it may not. */
+    private void agentRequestsAreEnforced(Path work, ProxyProcess proxy, Pod agent, String proxyServerName)
+            throws Exception {
+        try (MountedVolume proxyCa = MountedVolume.configMap(admin, AGENTS, "agentguard-proxy-ca",
+                work.resolve("agent-proxy-ca"))) {
+            await().atMost(WAIT).until(() -> Files.exists(proxyCa.path("ca.crt")));
+            try (ShimProcess shim = ShimProcess.start("https://127.0.0.1:" + proxy.port(), proxyCa.path("ca.crt"),
+                    boundToken(agent), AGENTS, Map.of("AGENTGUARD_SHIM_UPSTREAM_SERVER_NAME", proxyServerName),
+                    List.of())) {
+                await("the agent lists Secrets before the policy").atMost(WAIT)
+                        .until(() -> asAgent(shim, "get", "secrets", "-n", AGENTS).exitCode() == 0);
+                // Applied through the validating webhook, which the API server reaches through the Service.
+                var applied = cluster.kubectl("""
+                        apiVersion: agentguard.dev/v1alpha1
+                        kind: AgentPolicy
+                        metadata: {name: no-secrets, namespace: %s}
+                        spec:
+                          mode: Enforce
+                          rules:
+                            - name: no-secrets
+                              action: Deny
+                              resources: [secrets]
+                              reason: agents work without credentials
+                        """.formatted(AGENTS), "apply", "-f", "-");
+                assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+                await("the proxies enforce the policy").atMost(WAIT)
+                        .until(() -> asAgent(shim, "get", "secrets", "-n", AGENTS).exitCode() != 0);
+                assertThat(asAgent(shim, "get", "secrets", "-n", AGENTS).stderr()).contains("agentguard AgentPolicy/"
+                        + AGENTS + "/no-secrets rule no-secrets denies list in namespace \"" + AGENTS
+                        + "\": agents work without credentials");
+            }
+        }
+    }
+
+    private KubeApiServer.KubectlResult asAgent(ShimProcess shim, String... args) {
+        return cluster.kubectlWith(shim.agentKubeconfig(), null, args);
+    }
+
+    private RenderedContainer rendered(PodSpec pod, String container, Path work) {
+        return RenderedContainer.of(admin, pod, container, SYSTEM, KubeApiServer.KWOK_NODE, work.resolve(container));
+    }
+
+    /** A token of the ServiceAccount the workload runs as, so it has exactly the chart's RBAC. */
+    private String token(PodSpec pod) {
+        return cluster.tokenFor(SYSTEM, pod.getServiceAccountName());
+    }
+
+    private boolean everyCaBundleFilled() {
+        var v1 = admin.admissionRegistration().v1();
+        return Stream.of(v1.mutatingWebhookConfigurations().withName(WEBHOOK).get(),
+                v1.mutatingWebhookConfigurations().withName("agentguard-approvals").get())
+                .allMatch(c -> c.getWebhooks().stream().allMatch(w -> filled(w.getClientConfig().getCaBundle())))
+                && v1.validatingWebhookConfigurations().withName(WEBHOOK).get().getWebhooks().stream()
+                        .allMatch(w -> filled(w.getClientConfig().getCaBundle()));
+    }
+
+    private static boolean filled(String caBundle) {
+        return caBundle != null && !caBundle.isEmpty();
+    }
+
+    private void optIn(String namespace) {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                .addToLabels("agentguard.dev/inject", "enabled").endMetadata().build()).serverSideApply();
+    }
+
+    /** The agent: may get pods and list Secrets in its namespace; on kwok's node; created through the webhook. */
+    private Pod agentPod() {
+        await("the operator's proxy CA in the opted-in namespace").atMost(WAIT)
+                .until(() -> admin.configMaps().inNamespace(AGENTS).withName("agentguard-proxy-ca").get() != null);
+        admin.serviceAccounts().inNamespace(AGENTS).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("agent").endMetadata().build()).serverSideApply();
+        admin.rbac().roles().inNamespace(AGENTS).resource(new RoleBuilder().withNewMetadata().withName("agent")
+                .endMetadata().addNewRule().withApiGroups("").withResources("pods").withVerbs("get").endRule()
+                .addNewRule().withApiGroups("").withResources("secrets").withVerbs("get", "list").endRule()
+                .build()).serverSideApply();
+        admin.rbac().roleBindings().inNamespace(AGENTS).resource(new RoleBindingBuilder().withNewMetadata()
+                .withName("agent").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "agent")
+                .addNewSubject().withKind("ServiceAccount").withName("agent").withNamespace(AGENTS).endSubject()
+                .build()).serverSideApply();
+        admitted(AGENTS, new PodBuilder().withNewMetadata().withName("agent").endMetadata()
+                .withNewSpec().withServiceAccountName("agent").withNodeName(KubeApiServer.KWOK_NODE)
+                .addNewContainer().withName("agent").withImage("registry.invalid/agent:1").endContainer()
+                .endSpec().build());
+        await("the agent pod running").atMost(WAIT).until(() -> "Running".equals(
+                admin.pods().inNamespace(AGENTS).withName("agent").get().getStatus().getPhase()));
+        return admin.pods().inNamespace(AGENTS).withName("agent").get();
+    }
+
+    private static Pod pod(String name) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().addNewContainer()
+                .withName("app").withImage("registry.invalid/app:1").endContainer().endSpec().build();
+    }
+
+    /**
+     * Creates the pod, retrying while admission refuses it: the API server picks up a changed
+     * webhook configuration (a new caBundle, a deleted configuration) a moment after the change.
+     * Fails if it is still refused after the wait.
+     */
+    private Pod admitted(String namespace, Pod pod) {
+        var pods = admin.pods().inNamespace(namespace);
+        String name = pod.getMetadata().getName();
+        await("pod " + namespace + "/" + name + " admitted").atMost(WAIT).ignoreExceptions()
+                .until(() -> pods.withName(name).get() != null || pods.resource(pod).create() != null);
+        return pods.withName(name).get();
+    }
+
+    private static boolean injected(Pod pod) {
+        return pod.getSpec().getInitContainers().stream().anyMatch(c -> c.getName().equals("agentguard-shim"));
+    }
+
+    private static String env(Container container, String name) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError(container.getName() + " has no env " + name));
+    }
+
+    private String boundToken(Pod pod) {
+        return admin.serviceAccounts().inNamespace(AGENTS).withName("agent").tokenRequest(new TokenRequestBuilder()
+                .withNewSpec().withExpirationSeconds(3600L).withNewBoundObjectRef().withApiVersion("v1")
+                .withKind("Pod").withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid())
+                .endBoundObjectRef().endSpec().build()).getStatus().getToken();
+    }
+}

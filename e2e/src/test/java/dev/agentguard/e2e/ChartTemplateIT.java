@@ -1,0 +1,77 @@
+package dev.agentguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/** What the templates render, beyond what the API server checks at install. */
+class ChartTemplateIT {
+
+    private final Helm helm = Helm.offline();
+    private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+    /**
+     * In another release namespace, no object still names agentguard-system: the workloads,
+     * RBAC subjects, webhook Services and the components' namespace settings all follow it.
+     * (Comments may: they describe the default.)
+     */
+    @Test
+    void everyReferenceToTheNamespaceFollowsTheReleaseNamespace() {
+        List<HasMetadata> objects = render("--namespace", "guard");
+        assertThat(objects).isNotEmpty().allSatisfy(object -> assertThat(serialization.asYaml(object))
+                .as("%s %s", object.getKind(), object.getMetadata().getName()).doesNotContain("agentguard-system"));
+        assertThat(objects.stream().map(serialization::asYaml))
+                .anyMatch(yaml -> yaml.contains("value: \"agentguard-proxy.guard.svc\""));
+    }
+
+    /** The invariants the values cannot change, on every container of every workload, with defaults and custom values. */
+    @Test
+    void everyContainerRunsHardened() {
+        Stream.of(render(), render("-f", Helm.chart().resolve("ci/custom-values.yaml").toString()))
+                .flatMap(List::stream).flatMap(ChartTemplateIT::podSpec).forEach(pod -> {
+                    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+                    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+                    Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+                            .forEach(ChartTemplateIT::hardened);
+                });
+    }
+
+    private static void hardened(Container container) {
+        var context = container.getSecurityContext();
+        assertThat(context.getAllowPrivilegeEscalation()).as(container.getName()).isFalse();
+        assertThat(context.getReadOnlyRootFilesystem()).as(container.getName()).isTrue();
+        assertThat(context.getCapabilities().getDrop()).as(container.getName()).containsExactly("ALL");
+        assertThat(container.getResources().getRequests()).as(container.getName()).containsKeys("cpu", "memory");
+        assertThat(container.getResources().getLimits()).as(container.getName()).containsKey("memory");
+    }
+
+    private static Stream<PodSpec> podSpec(HasMetadata object) {
+        if (object instanceof Deployment deployment) {
+            return Stream.of(deployment.getSpec().getTemplate().getSpec());
+        }
+        if (object instanceof DaemonSet daemonSet) {
+            return Stream.of(daemonSet.getSpec().getTemplate().getSpec());
+        }
+        return Stream.empty();
+    }
+
+    private List<HasMetadata> render(String... options) {
+        String[] args = Stream.concat(Stream.of("template", "agentguard", Helm.chart().toString()), Stream.of(options))
+                .toArray(String[]::new);
+        String yaml = helm.ok(args);
+        // Several documents unmarshal to a list of the typed objects.
+        return serialization.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+    }
+}
