@@ -2,6 +2,11 @@ package dev.agentguard.images;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 
 /**
  * What a pod spec's container may set over the image's config, as the kubelet applies it:
@@ -16,6 +21,19 @@ record ContainerSettings(Long runAsUser, Long runAsGroup, List<String> args, Lis
 
     /** The image's own user and command, no capabilities: every agentguard main container. */
     static final ContainerSettings AS_IMAGE = new ContainerSettings(null, null, null, List.of());
+
+    /** What a shipped container spec sets (its {@code command}, which would replace the Entrypoint, is refused). */
+    static ContainerSettings of(Container container) {
+        if (container.getCommand() != null && !container.getCommand().isEmpty()) {
+            throw new IllegalArgumentException("container " + container.getName()
+                    + " replaces the image's entrypoint with " + container.getCommand());
+        }
+        Optional<SecurityContext> security = Optional.ofNullable(container.getSecurityContext());
+        List<String> add = security.map(SecurityContext::getCapabilities).map(Capabilities::getAdd).orElse(List.of());
+        List<String> args = container.getArgs() == null || container.getArgs().isEmpty() ? null : container.getArgs();
+        return new ContainerSettings(security.map(SecurityContext::getRunAsUser).orElse(null),
+                security.map(SecurityContext::getRunAsGroup).orElse(null), args, add);
+    }
 
     long uid(ImageConfig image) {
         return runAsUser != null ? runAsUser : image.uid();

@@ -19,7 +19,10 @@ import dev.agentguard.testing.apps.PackagedApp;
 import dev.agentguard.testing.kube.AgentGuardInstall;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.Kubeconfig;
+import dev.agentguard.testing.kube.RepoFiles;
 import dev.agentguard.testing.kube.TestTls;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * Each built image, unpacked and started under an OCI runtime the way its pod spec runs it
@@ -33,9 +36,6 @@ class ImageRunIT {
     private static final Path IMAGES = Path.of(System.getProperty("images.output", "target/images"));
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final long APP_UID = 65532;
-    /** The proxy DaemonSet's init container (charts/agentguard): root, CHOWN and FOWNER only. */
-    private static final ContainerSettings RECORDINGS_OWNER = new ContainerSettings(0L, 0L,
-            List.of("own-recordings", "/var/lib/agentguard/recordings"), List.of("CHOWN", "FOWNER"));
 
     @TempDir
     Path work;
@@ -100,7 +100,7 @@ class ImageRunIT {
         // The hostPath as the kubelet creates it (DirectoryOrCreate): root's, mode 0755. The
         // DaemonSet's init container hands it to the proxy's user from the same image, which has no shell.
         Path recordings = directory(work.resolve("recordings"));
-        try (RunningContainer init = start("proxy", "recordings-owner", RECORDINGS_OWNER, Map.of(),
+        try (RunningContainer init = start("proxy", "recordings-owner", shippedInitContainer("recordings-owner"), Map.of(),
                 List.of(BindMount.writable(recordings, "/var/lib/agentguard/recordings")))) {
             assertThat(init.awaitExit(STARTUP)).as(init.log()).isZero();
         }
@@ -154,6 +154,18 @@ class ImageRunIT {
         // container writes to (emptyDir, hostPath), the test prepares as the kubelet or the pod spec does.
         mounts.stream().filter(BindMount::readOnly).forEach(mount -> ownedByAppUser(mount.source()));
         return RunningContainer.start(tarball, directory(work.resolve(container)), settings, env, mounts);
+    }
+
+    /** The proxy DaemonSet's init container as the chart renders it (manifests/ is that rendering). */
+    private static ContainerSettings shippedInitContainer(String name) {
+        try (var yaml = Files.newInputStream(RepoFiles.find("manifests/proxy/daemonset.yaml"))) {
+            DaemonSet proxy = Serialization.unmarshal(yaml, DaemonSet.class);
+            return ContainerSettings.of(proxy.getSpec().getTemplate().getSpec().getInitContainers().stream()
+                    .filter(container -> container.getName().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("the proxy DaemonSet has no init container " + name)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static long owner(Path path) {
