@@ -16,9 +16,12 @@ header="# generated from charts/agentguard by make manifests; do not edit"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# What `helm install agentguard charts/agentguard -n agentguard-system` installs.
+# What `helm install agentguard charts/agentguard -n agentguard-system` installs, without its
+# hooks: a plain `kubectl apply -f manifests/` would run the pre-delete Job at once and
+# delete the webhook configurations it had just created. Without helm, uninstall in the
+# order manifests/README.md gives.
 "$helm" template agentguard "$root/charts/agentguard" --namespace agentguard-system \
-  --output-dir "$tmp/rendered" >/dev/null
+  --no-hooks --output-dir "$tmp/rendered" >/dev/null
 out="$tmp/manifests"
 mkdir -p "$out/crds"
 (cd "$tmp/rendered/agentguard/templates" && find . -name '*.yaml') | while read -r f; do

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +47,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * server calls the webhook through the chart's Service (an EndpointSlice at this host's
  * address stands in for its pods) → a pod in an opted-in namespace is injected, and the
  * agent's request through its shim and the node proxy is refused by a policy → helm upgrade
- * with a changed value keeps admission working → helm uninstall leaves pod creation in an
- * opted-in namespace working once the components are gone.
+ * with a changed value keeps admission working → helm uninstall's pre-delete hook (run here as
+ * its pod would be) deletes the webhook configurations while the webhook still runs, and pod
+ * creation in an opted-in namespace works once the components are gone.
  */
 class ChartInstallIT {
 
@@ -56,6 +59,8 @@ class ChartInstallIT {
     private static final String AFTER_UNINSTALL = "chart-after-uninstall";
     private static final String WEBHOOK = "agentguard-webhook";
     private static final String SLICE = WEBHOOK + "-chart-it";
+    /** The pre-delete hook's Job, ServiceAccount and RBAC. */
+    private static final String HOOK = "agentguard-uninstall";
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     private final KubeApiServer cluster = KubeApiServer.shared();
@@ -66,7 +71,13 @@ class ChartInstallIT {
     void removeTheRelease() {
         // After a failure midway: fail-closed webhooks with nothing behind them would refuse the
         // pods of every later test in this JVM. Not found (the test uninstalled) is fine.
-        helm.run("uninstall", RELEASE, "-n", SYSTEM);
+        // No hooks: nothing here would run the hook's pod, and helm would wait for it.
+        helm.run("uninstall", RELEASE, "-n", SYSTEM, "--no-hooks");
+        admin.batch().v1().jobs().inNamespace(SYSTEM).withName(HOOK).delete();
+        admin.pods().inNamespace(SYSTEM).withLabel("batch.kubernetes.io/job-name", HOOK).delete();
+        admin.serviceAccounts().inNamespace(SYSTEM).withName(HOOK).delete();
+        admin.rbac().clusterRoleBindings().withName(HOOK).delete();
+        admin.rbac().clusterRoles().withName(HOOK).delete();
         // And whatever an uninstall might have left (the failure this test looks for).
         admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(WEBHOOK).delete();
         admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName("agentguard-approvals").delete();
@@ -122,19 +133,55 @@ class ChartInstallIT {
             // Whether the upgrade kept caBundle or the operator repaired it, admission works again.
             assertThat(injected(admitted(AGENTS, pod("after-upgrade")))).as("a pod injected after the upgrade").isTrue();
 
-            helm.ok("uninstall", RELEASE, "-n", SYSTEM);
+            uninstallRemovesTheWebhookConfigurationsFirst(work);
         }
         // The components are gone, as their pods are after an uninstall; so is what stood in for the pods' endpoints.
         admin.discovery().v1().endpointSlices().inNamespace(SYSTEM).withName(SLICE).delete();
-        assertThat(Stream.concat(
-                admin.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems().stream(),
-                admin.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems().stream())
-                .map(c -> c.getMetadata().getName())).as("webhook configurations left after uninstall")
-                .noneMatch(name -> name.startsWith("agentguard-"));
+        assertThat(agentguardWebhookConfigurations()).as("webhook configurations left after uninstall").isEmpty();
         optIn(AFTER_UNINSTALL);
         // Admitted at the latest once the API server's view of the webhook configurations catches up.
         Pod after = admitted(AFTER_UNINSTALL, pod("after-uninstall"));
         assertThat(injected(after)).as("a pod created after uninstall is left alone").isFalse();
+    }
+
+    /**
+     * helm uninstall runs the chart's pre-delete hook, and deletes nothing else until the hook's
+     * Job completes; this test is the kubelet of the hook's pod ({@link HookPodRunner}). When
+     * the hook has finished, and helm is about to delete the webhook's Service and Deployment,
+     * no webhook configuration may be left that would send pods to them.
+     */
+    private void uninstallRemovesTheWebhookConfigurationsFirst(Path work) throws Exception {
+        // Bounded, so that a hook that failed ends helm (Job not complete) rather than the test's patience.
+        CompletableFuture<Helm.Result> uninstall = CompletableFuture.supplyAsync(
+                () -> helm.run("uninstall", RELEASE, "-n", SYSTEM, "--timeout", "90s"));
+        HookPodRunner hook = new HookPodRunner(cluster, SYSTEM, HOOK);
+        HookPodRunner.Run run = hook.run(work.resolve("uninstall-hook"), WAIT);
+        // Helm waits for the pod's status: this is what the rest of the uninstall starts from.
+        List<String> configurationsLeft = agentguardWebhookConfigurations().toList();
+        boolean serviceLeft = admin.services().inNamespace(SYSTEM).withName(WEBHOOK).get() != null;
+        hook.report(run);
+        Helm.Result uninstalled = uninstall.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(run.exitCode()).as("the hook's exit code; its output:%n%s", run.log()).isZero();
+        assertThat(run.log()).as("one line per configuration").contains(
+                "MutatingWebhookConfiguration agentguard-webhook deleted",
+                "ValidatingWebhookConfiguration agentguard-webhook deleted",
+                "MutatingWebhookConfiguration agentguard-approvals deleted");
+        assertThat(configurationsLeft).as("webhook configurations when the hook finished").isEmpty();
+        assertThat(serviceLeft).as("the webhook Service, still there when the hook finished").isTrue();
+        assertThat(uninstalled.exitCode()).as(uninstalled.output()).isZero();
+        // hook-succeeded: the hook's own objects go with it.
+        await("the hook's objects deleted").atMost(WAIT).until(() -> admin.batch().v1().jobs().inNamespace(SYSTEM)
+                .withName(HOOK).get() == null && admin.serviceAccounts().inNamespace(SYSTEM).withName(HOOK).get() == null
+                && admin.rbac().clusterRoles().withName(HOOK).get() == null
+                && admin.rbac().clusterRoleBindings().withName(HOOK).get() == null);
+    }
+
+    private Stream<String> agentguardWebhookConfigurations() {
+        return Stream.concat(
+                admin.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems().stream(),
+                admin.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems().stream())
+                .map(c -> c.getMetadata().getName()).filter(name -> name.startsWith("agentguard-"));
     }
 
     private void everyReleasedObjectExists() {

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /** What the templates render, beyond what the API server checks at install. */
@@ -48,6 +50,30 @@ class ChartTemplateIT {
                 });
     }
 
+    /**
+     * The pre-delete hook deletes exactly the webhook configurations the chart installs, and
+     * its ClusterRole allows nothing but getting and deleting those.
+     */
+    @Test
+    void theUninstallHookRemovesExactlyTheChartsWebhookConfigurations() {
+        List<HasMetadata> objects = render();
+        List<String> configurations = objects.stream()
+                .filter(o -> o.getKind().endsWith("WebhookConfiguration")).map(o -> o.getMetadata().getName())
+                .distinct().toList();
+        Job hook = objects.stream().filter(Job.class::isInstance).map(Job.class::cast).findFirst().orElseThrow();
+        assertThat(hook.getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "pre-delete");
+        List<String> args = hook.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        assertThat(args.get(0)).isEqualTo("remove-webhook-configurations");
+        assertThat(args.subList(1, args.size())).containsExactlyInAnyOrderElementsOf(configurations);
+        ClusterRole role = objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+                .filter(r -> r.getMetadata().getName().equals("agentguard-uninstall")).findFirst().orElseThrow();
+        assertThat(role.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "delete");
+            assertThat(rule.getResourceNames()).containsExactlyInAnyOrderElementsOf(configurations);
+        });
+        assertThat(render("--set", "webhook.removeOnUninstall=false")).noneMatch(Job.class::isInstance);
+    }
+
     private static void hardened(Container container) {
         var context = container.getSecurityContext();
         assertThat(context.getAllowPrivilegeEscalation()).as(container.getName()).isFalse();
@@ -63,6 +89,9 @@ class ChartTemplateIT {
         }
         if (object instanceof DaemonSet daemonSet) {
             return Stream.of(daemonSet.getSpec().getTemplate().getSpec());
+        }
+        if (object instanceof Job job) {
+            return Stream.of(job.getSpec().getTemplate().getSpec());
         }
         return Stream.empty();
     }

@@ -10,6 +10,12 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "agentguard.operator.certificates")
 public interface CertificatesConfig {
 
+    /**
+     * The webhook configurations the chart installs, by name. Also what the chart's pre-delete
+     * hook ({@code remove-webhook-configurations}) deletes when it is given no names.
+     */
+    String DEFAULT_WEBHOOK_CONFIGURATIONS = "agentguard-webhook,agentguard-approvals";
+
     /** Where the CA and leaf Secrets live. */
     @WithDefault("agentguard-system")
     String namespace();
@@ -49,7 +55,7 @@ public interface CertificatesConfig {
     String webhookService();
 
     /** Mutating and validating webhook configurations whose caBundle is kept current (absent ones skipped). */
-    @WithDefault("agentguard-webhook,agentguard-approvals")
+    @WithDefault(DEFAULT_WEBHOOK_CONFIGURATIONS)
     List<String> webhookConfigurations();
 
     /** The proxy's serving certificate Secret. */

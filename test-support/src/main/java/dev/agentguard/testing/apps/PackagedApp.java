@@ -43,6 +43,15 @@ public final class PackagedApp implements AutoCloseable {
      */
     public static PackagedApp start(String module, Path directory, Map<String, String> environment,
             List<String> jvmOptions) {
+        return start(module, directory, environment, jvmOptions, List.of());
+    }
+
+    /**
+     * @param args the program's arguments after {@code -jar quarkus-run.jar}: a container's
+     *             {@code args}, e.g. a command the image runs instead of the server
+     */
+    public static PackagedApp start(String module, Path directory, Map<String, String> environment,
+            List<String> jvmOptions, List<String> args) {
         // Found from a module's tests and from the checkout's root (benchmarks run by exec:java).
         Path jar = RepoFiles.find(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -54,6 +63,7 @@ public final class PackagedApp implements AutoCloseable {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(jvmOptions);
             command.addAll(List.of("-jar", jar.toString()));
+            command.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(directory.resolve("app.log").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -100,6 +110,19 @@ public final class PackagedApp implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted waiting for " + module, e);
             }
+        }
+    }
+
+    /** Waits for the app to exit on its own (a command, not a server) and returns its exit code. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(module + " still running after " + timeout + ":\n" + log());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + module + " to exit", e);
         }
     }
 
