@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.agentguard.testing.chart.Helm;
+import dev.agentguard.testing.chart.RenderedContainer;
 import dev.agentguard.testing.apps.OperatorProcess;
 import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.testing.apps.ShimProcess;

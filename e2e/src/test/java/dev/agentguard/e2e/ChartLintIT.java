@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import dev.agentguard.testing.chart.Helm;
+
 /** helm lint --strict (warnings fail too) with the defaults and with every optional value set. */
 class ChartLintIT {
 

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.agentguard.testing.chart.Helm;
+
 /** The chart README documents every value, as values.yaml says it. */
 class ChartReadmeTest {
 

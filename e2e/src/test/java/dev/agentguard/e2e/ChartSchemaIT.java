@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.agentguard.testing.chart.Helm;
+
 /**
  * Bad values are refused before anything reaches a cluster, with a message naming the key:
  * values.schema.json for shapes, types, enums and patterns (helm template, install and lint

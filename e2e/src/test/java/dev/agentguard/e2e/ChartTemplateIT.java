@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
+import dev.agentguard.testing.chart.Helm;
+
 /** What the templates render, beyond what the API server checks at install. */
 class ChartTemplateIT {
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.agentguard.testing.chart.RenderedContainer;
 import dev.agentguard.testing.apps.PackagedApp;
 import dev.agentguard.testing.kube.KubeApiServer;
 import io.fabric8.kubernetes.api.model.Container;

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentguard.testing.kube.KubeApiServer;
+import dev.agentguard.testing.kube.KubeCluster;
 
 /**
  * The packaged operator as its Deployment runs it: the container's environment, its
@@ -16,7 +16,7 @@ import dev.agentguard.testing.kube.KubeApiServer;
  */
 public record OperatorProcess(PackagedApp app, int health) implements AutoCloseable {
 
-    public static OperatorProcess start(KubeApiServer cluster, String token, Map<String, String> environment) {
+    public static OperatorProcess start(KubeCluster cluster, String token, Map<String, String> environment) {
         Path dir = PackagedApp.newDirectory("agentguard-operator");
         int health = PackagedApp.freePort();
         Map<String, String> env = new HashMap<>(Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import dev.agentguard.testing.kube.KubeApiServer;
+import dev.agentguard.testing.kube.KubeCluster;
 import dev.agentguard.testing.kube.Kubeconfig;
 import dev.agentguard.testing.kube.RepoFiles;
 
@@ -168,7 +168,7 @@ public final class PackagedApp implements AutoCloseable {
      * The environment that makes an app's Kubernetes client talk to the test control plane
      * with this token: a kubeconfig file (mode 0600) in {@code directory}, named by KUBECONFIG.
      */
-    public static Map<String, String> kubeconfigEnvironment(KubeApiServer cluster, String token, Path directory) {
+    public static Map<String, String> kubeconfigEnvironment(KubeCluster cluster, String token, Path directory) {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("kubeconfig");

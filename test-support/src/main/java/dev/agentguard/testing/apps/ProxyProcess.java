@@ -11,6 +11,7 @@ import java.util.Map;
 
 import dev.agentguard.testing.kube.AgentGuardInstall;
 import dev.agentguard.testing.kube.KubeApiServer;
+import dev.agentguard.testing.kube.KubeCluster;
 import dev.agentguard.testing.kube.TestTls;
 
 /**
@@ -58,7 +59,7 @@ public record ProxyProcess(PackagedApp app, int port, int health, Path caFile, P
      *
      * @param caFile the CA of the serving certificate, if the caller knows it (else null)
      */
-    public static ProxyProcess start(KubeApiServer cluster, String token, Map<String, String> environment,
+    public static ProxyProcess start(KubeCluster cluster, String token, Map<String, String> environment,
             Path caFile, List<String> jvmOptions) {
         Path dir = PackagedApp.newDirectory("agentguard-proxy");
         int port = PackagedApp.freePort();

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.agentguard.testing.kube.AgentGuardInstall;
 import dev.agentguard.testing.kube.KubeApiServer;
+import dev.agentguard.testing.kube.KubeCluster;
 
 /**
  * The packaged admission webhook as its Deployment runs it: its own ServiceAccount
@@ -31,7 +32,7 @@ public record WebhookProcess(PackagedApp app, int port, int management) implemen
      * pointing at local copies of its mounts, the serving pair included), {@code token} its
      * ServiceAccount's. The ports are chosen here (a local process cannot have the pod's).
      */
-    public static WebhookProcess start(KubeApiServer cluster, String token, Map<String, String> environment) {
+    public static WebhookProcess start(KubeCluster cluster, String token, Map<String, String> environment) {
         Path dir = PackagedApp.newDirectory("agentguard-webhook");
         int port = PackagedApp.freePort();
         int management = PackagedApp.freePort();

@@ -56,7 +56,7 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
     /** The simulated node (kwok): pods scheduled to it run, and exec runs their command locally. */
     public static final String KWOK_NODE = "kwok-node";
     /** Container name whose logs kwok serves from {@link #podLogFile()}. */
-    public static final String KWOK_LOG_CONTAINER = "app";
+    public static final String KWOK_LOG_CONTAINER = KwokNode.LOG_CONTAINER;
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final String SERVICE_CIDR = "10.96.0.0/16";
@@ -172,6 +172,24 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         } catch (IOException e) {
             throw new KubeStartException("cannot create a work directory: " + e.getMessage(), e);
         }
+        return start(binaries, workDir);
+    }
+
+    /**
+     * A control plane of its own in {@code workDir} (created if missing, and deleted by
+     * {@link #close()}), for a caller that keeps it beyond one test run, such as the demo.
+     * The caller closes it.
+     */
+    public static KubeApiServer startIn(Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new KubeStartException("cannot create " + workDir + ": " + e.getMessage(), e);
+        }
+        return start(KubeBinaries.locate(), workDir);
+    }
+
+    private static KubeApiServer start(KubeBinaries binaries, Path workDir) {
         KubeApiServer server = new KubeApiServer(binaries, workDir);
         try {
             long started = System.nanoTime();
@@ -278,60 +296,11 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         startKwok();
     }
 
-    /**
-     * kwok plays the kubelet of one node: it marks the node Ready, runs its pods,
-     * runs exec commands as local processes and serves logs from a file. The API
-     * server reaches it over TLS on 127.0.0.1, as it would a kubelet.
-     */
+    /** kwok plays the kubelet of {@value #KWOK_NODE}, at 127.0.0.1. */
     private void startKwok() {
-        int kubeletPort = freePort();
-        IssuedCertificate kubeletCert = pki.issueServer(KWOK_NODE, List.of("localhost"), List.of("127.0.0.1"),
-                CERT_VALIDITY);
-        Path certFile = write("kwok.crt", kubeletCert.certificatePem());
-        Path keyFile = write("kwok.key", kubeletCert.privateKeyPem());
-        Path logFile = write("pod.log", "");
-        String config;
-        try {
-            config = """
-                    apiVersion: kwok.x-k8s.io/v1alpha1
-                    kind: ClusterExec
-                    metadata: {name: local}
-                    spec:
-                      execs:
-                      - local: {}
-                    ---
-                    apiVersion: kwok.x-k8s.io/v1alpha1
-                    kind: ClusterLogs
-                    metadata: {name: app}
-                    spec:
-                      logs:
-                      - containers: [%s]
-                        logsFile: %s
-                        follow: true
-                    """.formatted(KWOK_LOG_CONTAINER, logFile)
-                    + Files.readString(binaries.directory().resolve("kwok-stages.yaml"));
-        } catch (IOException e) {
-            throw new KubeStartException("cannot read kwok's stages: " + e.getMessage(), e);
-        }
-        Path configFile = write("kwok.yaml", config);
-        launch("kwok", List.of(binaries.kwok().toString(),
-                "--kubeconfig=" + adminKubeconfig,
-                "--config=" + configFile,
-                "--manage-nodes-with-label-selector=type=kwok",
-                "--server-address=127.0.0.1:" + kubeletPort,
-                "--tls-cert-file=" + certFile,
-                "--tls-private-key-file=" + keyFile,
-                "--node-ip=127.0.0.1",
-                "--node-port=" + kubeletPort));
-        admin.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
-                .withName(KWOK_NODE).addToLabels("type", "kwok").addToLabels("kubernetes.io/hostname", KWOK_NODE)
-                .addToAnnotations("kwok.x-k8s.io/node", "fake").endMetadata().build()).serverSideApply();
-        processes.get(processes.size() - 1).awaitReady(() -> {
-            var node = admin.nodes().withName(KWOK_NODE).get();
-            return node != null && node.getStatus() != null && node.getStatus().getConditions() != null
-                    && node.getStatus().getConditions().stream()
-                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        }, START_TIMEOUT);
+        KwokNode node = KwokNode.start(binaries, admin, adminKubeconfig, KWOK_NODE, "type=kwok", "127.0.0.1",
+                workDir, false);
+        processes.add(node.process());
     }
 
     /** The CRI-format log file kwok serves as the logs of every {@value #KWOK_LOG_CONTAINER} container. */
@@ -424,6 +393,16 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The kubectl of the binaries the control plane runs (hack/kube-binaries.sh), for any cluster. */
+    public static Path kubectlBinary() {
+        return KubeBinaries.locate().kubectl();
+    }
+
+    /** The pids of the control plane's processes (etcd, kube-apiserver, controller manager, kwok). */
+    public List<Long> pids() {
+        return attachedPids.isEmpty() ? processes.stream().map(ManagedProcess::pid).toList() : attachedPids;
     }
 
     /** Whether every process of the control plane is still running. */

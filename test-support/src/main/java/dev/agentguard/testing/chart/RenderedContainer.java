@@ -1,6 +1,4 @@
-package dev.agentguard.e2e;
-
-import static org.awaitility.Awaitility.await;
+package dev.agentguard.testing.chart;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +26,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * the downward API's {@code spec.nodeName} resolved. Nothing is added: what the component
  * is told comes from the chart.
  */
-final class RenderedContainer implements AutoCloseable {
+public final class RenderedContainer implements AutoCloseable {
 
     private final Map<String, String> environment;
     private final List<MountedVolume> objectVolumes;
@@ -45,16 +43,16 @@ final class RenderedContainer implements AutoCloseable {
      * @param namespace the pod's namespace (where its Secret and ConfigMap volumes are read)
      * @param node      the node the pod would run on, for {@code spec.nodeName}
      */
-    static RenderedContainer of(KubernetesClient client, PodSpec pod, String containerName, String namespace,
+    public static RenderedContainer of(KubernetesClient client, PodSpec pod, String containerName, String namespace,
             String node, Path directory) {
         Container container = pod.getContainers().stream().filter(c -> c.getName().equals(containerName))
-                .findFirst().orElseThrow(() -> new AssertionError("no container " + containerName + " in " + pod));
+                .findFirst().orElseThrow(() -> new IllegalStateException("no container " + containerName + " in " + pod));
         Map<String, Path> mounts = new HashMap<>();
         List<MountedVolume> objectVolumes = new ArrayList<>();
         List<Path> objectDirectories = new ArrayList<>();
         for (VolumeMount mount : container.getVolumeMounts()) {
             Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
-                    .orElseThrow(() -> new AssertionError("mount of undeclared volume " + mount.getName()));
+                    .orElseThrow(() -> new IllegalStateException("mount of undeclared volume " + mount.getName()));
             Path local = directory.resolve(volume.getName());
             if (volume.getSecret() != null) {
                 objectVolumes.add(MountedVolume.secret(client, namespace, volume.getSecret().getSecretName(), local));
@@ -65,27 +63,38 @@ final class RenderedContainer implements AutoCloseable {
             } else if (volume.getEmptyDir() != null || volume.getHostPath() != null) {
                 createDirectories(local);
             } else {
-                throw new AssertionError("volume " + volume.getName() + ": only secret, configMap, emptyDir and"
+                throw new IllegalStateException("volume " + volume.getName() + ": only secret, configMap, emptyDir and"
                         + " hostPath are prepared for a local process");
             }
             mounts.put(mount.getMountPath(), local);
         }
         Map<String, String> environment = new HashMap<>();
         for (EnvVar variable : container.getEnv()) {
-            environment.put(variable.getName(), value(variable, mounts, node));
+            environment.put(variable.getName(), value(variable, mounts, node, namespace));
         }
         return new RenderedContainer(environment, objectVolumes, objectDirectories);
     }
 
     /** The container's environment, ready for the local process. */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         return Map.copyOf(environment);
     }
 
     /** Waits, as the kubelet does before it starts a container, until every Secret and ConfigMap volume has its files. */
-    RenderedContainer awaitVolumes(Duration timeout) {
-        await("the container's Secret and ConfigMap volumes").atMost(timeout)
-                .until(() -> objectDirectories.stream().allMatch(d -> Files.exists(d.resolve("..data"))));
+    public RenderedContainer awaitVolumes(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!objectDirectories.stream().allMatch(d -> Files.exists(d.resolve("..data")))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the container's Secret and ConfigMap volumes are not all there after "
+                        + timeout + ": " + objectDirectories);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for volumes", e);
+            }
+        }
         return this;
     }
 
@@ -94,13 +103,17 @@ final class RenderedContainer implements AutoCloseable {
         objectVolumes.forEach(MountedVolume::close);
     }
 
-    private static String value(EnvVar variable, Map<String, Path> mounts, String node) {
+    private static String value(EnvVar variable, Map<String, Path> mounts, String node, String namespace) {
         if (variable.getValueFrom() != null) {
             var field = variable.getValueFrom().getFieldRef();
             if (field != null && "spec.nodeName".equals(field.getFieldPath())) {
                 return node;
             }
-            throw new AssertionError("env " + variable.getName() + ": only the downward API's spec.nodeName is resolved");
+            if (field != null && "metadata.namespace".equals(field.getFieldPath())) {
+                return namespace;
+            }
+            throw new IllegalStateException("env " + variable.getName()
+                    + ": only the downward API's spec.nodeName and metadata.namespace are resolved");
         }
         String value = variable.getValue() == null ? "" : variable.getValue();
         for (var mount : mounts.entrySet()) {

@@ -1,4 +1,4 @@
-package dev.agentguard.e2e;
+package dev.agentguard.testing.chart;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +32,12 @@ public record Helm(Path binary, Path kubeconfig, Path home) {
 
     /** helm as the cluster's admin. */
     public static Helm against(KubeApiServer cluster) {
-        return new Helm(cachedBinary(), cluster.adminKubeconfig(), temporaryHome());
+        return against(cluster.adminKubeconfig());
+    }
+
+    /** helm as whoever the kubeconfig names. */
+    public static Helm against(Path kubeconfig) {
+        return new Helm(cachedBinary(), kubeconfig, temporaryHome());
     }
 
     public static Path chart() {
@@ -70,11 +75,11 @@ public record Helm(Path binary, Path kubeconfig, Path home) {
         }
     }
 
-    /** Runs helm and fails with its output unless it exits 0. */
+    /** Runs helm and throws with its output unless it exits 0. */
     public String ok(String... args) {
         Result result = run(args);
         if (result.exitCode() != 0) {
-            throw new AssertionError("helm " + String.join(" ", args) + " exited " + result.exitCode() + ":\n"
+            throw new IllegalStateException("helm " + String.join(" ", args) + " exited " + result.exitCode() + ":\n"
                     + result.output());
         }
         return result.stdout();
