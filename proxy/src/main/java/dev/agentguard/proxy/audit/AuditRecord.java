@@ -54,7 +54,13 @@ public final class AuditRecord {
         this.masked = values;
     }
 
-    /** The Event, as JSON, for a response with this status code. */
+    /** The code {@link #toEvent} takes for a request the agent left before any response was sent. */
+    public static final int NO_RESPONSE = 0;
+
+    /**
+     * The Event, as JSON, for a response with this status code, or {@link #NO_RESPONSE}: then the
+     * Event has no responseStatus (nothing was answered) and says that the agent disconnected.
+     */
     public String toEvent(int code) {
         ObjectNode event = JSON.createObjectNode()
                 .put("kind", "Event")
@@ -88,7 +94,9 @@ public final class AuditRecord {
             putIfNotEmpty(ref, "name", attributes.name());
             putIfNotEmpty(ref, "subresource", attributes.subresource());
         }
-        event.putObject("responseStatus").put("code", code);
+        if (code != NO_RESPONSE) {
+            event.putObject("responseStatus").put("code", code);
+        }
         event.put("requestReceivedTimestamp", received.toString());
         event.put("stageTimestamp", Instant.now().toString());
 
@@ -104,6 +112,9 @@ public final class AuditRecord {
                     .put("agentguard.dev/would-have-rule", m.rule()));
         }
         annotations.put("agentguard.dev/masked", Integer.toString(Math.max(masked, 0)));
+        if (code == NO_RESPONSE) {
+            annotations.put("agentguard.dev/outcome", "agent disconnected before a response");
+        }
         return event.toString();
     }
 

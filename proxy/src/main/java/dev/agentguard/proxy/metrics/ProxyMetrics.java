@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.agentguard.proxy.audit.AuditRecord;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -30,7 +31,7 @@ public class ProxyMetrics {
 
     /** One finished request; decision is Allow, Deny, RequireApproval, or None when refused before policy. */
     public void request(String decision, int code, Duration latency) {
-        String codeClass = (code / 100) + "xx";
+        String codeClass = code == AuditRecord.NO_RESPONSE ? "none" : (code / 100) + "xx";
         registry.counter("agentguard.proxy.requests", "decision", decision, "code", codeClass).increment();
         durations.computeIfAbsent(decision, d -> Timer.builder("agentguard.proxy.request.duration")
                 .description("Time from request to response end").tag("decision", d)

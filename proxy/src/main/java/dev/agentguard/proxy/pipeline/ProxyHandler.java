@@ -142,7 +142,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         List<String> command = admission.session() == null ? List.of() : admission.session().command();
         approvals.hold(admission.agent(), admission.pod().podUid(), admission.attributes(), command, match, settings)
                 .onComplete(outcome -> {
-                    if (outcome.succeeded() && outcome.result().approved()) {
+                    if (in.response().closed()) {
+                        // The agent gave up while held: a decision made afterwards must not act
+                        // for a client that is no longer there to see the result.
+                        LOG.infof("not forwarding %s %s: the agent disconnected while it was held",
+                                admission.attributes().verb(), admission.attributes().path());
+                    } else if (outcome.succeeded() && outcome.result().approved()) {
                         forward(in, admission, token, record);
                     } else {
                         String explanation = outcome.succeeded() ? outcome.result().explanation()
@@ -158,7 +163,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         long started = System.nanoTime();
         Runnable complete = () -> {
             if (done.compareAndSet(false, true)) {
-                int code = in.response().getStatusCode();
+                // A connection closed before any response (an agent that gave up on a held request)
+                // must not read as the 200 that Vert.x reports for an unwritten response.
+                int code = in.response().headWritten() ? in.response().getStatusCode() : AuditRecord.NO_RESPONSE;
                 audit.completed(record, code);
                 metrics.request(record.decision().map(d -> d.action().name()).orElse("None"), code,
                         Duration.ofNanos(System.nanoTime() - started));

@@ -1,12 +1,17 @@
 package dev.agentguard.proxy.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.agentguard.api.v1alpha1.ApprovalPhase;
 import dev.agentguard.api.v1alpha1.ApprovalRequest;
@@ -76,6 +81,14 @@ class ApprovalIT {
                   rules:
                     - {name: approve-cache, action: RequireApproval, verbs: [get], resources: [configmaps], names: [cache]}
                   approval: {waitSeconds: 2}
+                ---
+                apiVersion: agentguard.dev/v1alpha1
+                kind: AgentPolicy
+                metadata: {name: new-configmaps-need-a-human, namespace: %1$s}
+                spec:
+                  rules:
+                    - {name: approve-configmap-creation, action: RequireApproval, verbs: [create], resources: [configmaps]}
+                  approval: {waitSeconds: 60, grantTTLSeconds: 600}
                 """.formatted(NS), "apply", "-f", "-"));
         approver = Approver.alice(cluster);
     }
@@ -135,6 +148,46 @@ class ApprovalIT {
         String name = requestsFor("cache").get(0).getMetadata().getName();
         assertThat(result.stderr()).contains("Error from server (Forbidden)")
                 .contains("not approved within 2s: approvalrequest agentguard-system/" + name + " is still pending");
+    }
+
+    @Test
+    void aRequestTheAgentAbandonsIsNotCarriedOutWhenApprovedLater() throws Exception {
+        Path output = Files.createTempFile("abandoned", ".out");
+        Process held = cluster.startKubectl(agent, output, "create", "configmap", "left-behind", "-n", NS);
+        ApprovalRequest abandoned = approver.awaitRequest(NS, r -> "create".equals(r.getSpec().request().verb()));
+        held.destroyForcibly().waitFor();
+
+        // The audit event says nobody was answered, not the 200 of an unwritten response.
+        JsonNode event = await().atMost(Duration.ofSeconds(30)).until(() -> auditEvents()
+                .filter(e -> "create".equals(e.at("/verb").asText())
+                        && "configmaps".equals(e.at("/objectRef/resource").asText()))
+                .findFirst().orElse(null), java.util.Objects::nonNull);
+        assertThat(event.has("responseStatus")).as(event.toString()).isFalse();
+        assertThat(event.at("/annotations/agentguard.dev~1outcome").asText())
+                .isEqualTo("agent disconnected before a response");
+
+        decide(abandoned, ApprovalPhase.Approved, "too late");
+        // The same create again: it succeeds only if the abandoned one never reached the API
+        // server. Whether the proxy has seen the approval yet or holds it anew, it must create.
+        Process again = cluster.startKubectl(agent, output, "create", "configmap", "left-behind", "-n", NS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !again.isAlive() || approver.requests(NS,
+                r -> "create".equals(r.getSpec().request().verb())).size() > 1);
+        approver.requests(NS, r -> "create".equals(r.getSpec().request().verb()) && r.getStatus() == null)
+                .forEach(r -> decide(r, ApprovalPhase.Approved, "now"));
+        assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(again.exitValue()).as(Files.readString(output)).isZero();
+    }
+
+    private static java.util.stream.Stream<JsonNode> auditEvents() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        return Files.readAllLines(ProxyTestResource.auditFile).stream().filter(line -> !line.isBlank())
+                .map(line -> {
+                    try {
+                        return json.readTree(line);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
     }
 
     private void decide(ApprovalRequest request, ApprovalPhase phase, String message) {
