@@ -30,11 +30,12 @@ class ChartTemplateIT {
 
     /**
      * In another release namespace, no object still names agentguard-system: the workloads,
-     * RBAC subjects, webhook Services and the components' namespace settings all follow it.
-     * (Comments may: they describe the default.)
+     * RBAC subjects, webhook Services and the components' namespace settings all follow it;
+     * nor does any comment in the rendered YAML, which would mislead whoever reads it.
      */
     @Test
     void everyReferenceToTheNamespaceFollowsTheReleaseNamespace() {
+        assertThat(helm.ok(args("--namespace", "other-ns"))).doesNotContain("agentguard-system");
         List<HasMetadata> objects = render("--namespace", "other-ns");
         assertThat(objects).isNotEmpty().allSatisfy(object -> assertThat(serialization.asYaml(object))
                 .as("%s %s", object.getKind(), object.getMetadata().getName()).doesNotContain("agentguard-system"));
@@ -129,10 +130,13 @@ class ChartTemplateIT {
     }
 
     private List<HasMetadata> render(String... options) {
-        String[] args = Stream.concat(Stream.of("template", "agentguard", Helm.chart().toString()), Stream.of(options))
-                .toArray(String[]::new);
-        String yaml = helm.ok(args);
+        String yaml = helm.ok(args(options));
         // Several documents unmarshal to a list of the typed objects.
         return serialization.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String[] args(String... options) {
+        return Stream.concat(Stream.of("template", "agentguard", Helm.chart().toString()), Stream.of(options))
+                .toArray(String[]::new);
     }
 }
