@@ -26,11 +26,6 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- printf "%s/%s:%s" $image.registry (index $image.repository .component) (default .root.Chart.AppVersion $image.tag) -}}
 {{- end }}
 
-{{/* The name the node proxies' certificate carries and the shims verify. */}}
-{{- define "agentguard.proxyServerName" -}}
-agentguard-proxy.{{ .Release.Namespace }}.svc
-{{- end }}
-
 {{/* The hardened container securityContext every agentguard container runs with. */}}
 {{- define "agentguard.containerSecurityContext" -}}
 allowPrivilegeEscalation: false

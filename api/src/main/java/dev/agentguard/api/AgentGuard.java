@@ -3,7 +3,7 @@ package dev.agentguard.api;
 /**
  * Names every agentguard component agrees on. Kept in one place because the
  * webhook, proxy and operator must never disagree about them: a mismatch in the
- * opt-in label or the system namespace silently disables the guard.
+ * opt-in label silently disables the guard.
  */
 public final class AgentGuard {
 
@@ -13,8 +13,12 @@ public final class AgentGuard {
     /** Served version of the agentguard CRDs. */
     public static final String VERSION = "v1alpha1";
 
-    /** Namespace of the control plane; agents have no access to it. */
-    public static final String SYSTEM_NAMESPACE = "agentguard-system";
+    /**
+     * Default namespace of the control plane (agents have no access to it). Not fixed: each
+     * component reads its own from {@code agentguard.<component>.system-namespace}, which the
+     * chart sets to the release namespace.
+     */
+    public static final String DEFAULT_SYSTEM_NAMESPACE = "agentguard-system";
 
     /** Namespace label that opts every pod in the namespace into the guard. */
     public static final String INJECT_LABEL = GROUP + "/inject";

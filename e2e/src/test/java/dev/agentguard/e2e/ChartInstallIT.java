@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.agentguard.api.v1alpha1.ApprovalPhase;
+import dev.agentguard.api.v1alpha1.ApprovalRequest;
 import dev.agentguard.testing.chart.Helm;
 import dev.agentguard.testing.chart.RenderedContainer;
 import dev.agentguard.testing.apps.OperatorProcess;
@@ -48,14 +50,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * helm install → the operator issues the certificates and fills every caBundle → the API
  * server calls the webhook through the chart's Service (an EndpointSlice at this host's
  * address stands in for its pods) → a pod in an opted-in namespace is injected, and the
- * agent's request through its shim and the node proxy is refused by a policy → helm upgrade
+ * agent's request through its shim and the node proxy is refused by a policy, and one held for
+ * approval is recorded in the release namespace and expired there by the operator → helm upgrade
  * with a changed value keeps admission working → helm uninstall's pre-delete hook (run here as
  * its pod would be) deletes the webhook configurations while the webhook still runs, and pod
- * creation in an opted-in namespace works once the components are gone.
+ * creation in an opted-in namespace works once the components are gone. Installed in a namespace
+ * other than the default agentguard-system: every component follows the release namespace.
  */
 class ChartInstallIT {
 
-    private static final String SYSTEM = "agentguard-system";
+    /** The release namespace; not agentguard-system, the components' default, which must not matter. */
+    private static final String SYSTEM = "chart-system";
     private static final String RELEASE = "agentguard";
     private static final String AGENTS = "chart-agents";
     private static final String AFTER_UNINSTALL = "chart-after-uninstall";
@@ -94,7 +99,8 @@ class ChartInstallIT {
         Path work = Files.createTempDirectory("chart-install-it");
         String notes = helm.ok("install", RELEASE, Helm.chart().toString(), "-n", SYSTEM, "--create-namespace");
         assertThat(notes).as("the install notes").contains("kubectl label namespace <name> agentguard.dev/inject=enabled",
-                "kubectl apply -f examples/policies/baseline.yaml", "kubectl get agentsessions -A")
+                "sed 's/agentguard-system/" + SYSTEM + "/' examples/policies/baseline.yaml | kubectl apply -f -",
+                "kubectl get agentsessions -A", "kubectl -n " + SYSTEM + " get approvalrequests")
                 .doesNotContain("WARNING");
         everyReleasedObjectExists();
         webhooksPointAtTheRenderedService();
@@ -213,7 +219,13 @@ class ChartInstallIT {
         });
     }
 
-    /** The agent may list Secrets by its RBAC; through its shim, once the policy is in, it may not. */
+    /**
+     * The agent may list Secrets by its RBAC; through its shim, once the policy is in, it may not.
+     * A request the policy holds for approval waits in an ApprovalRequest in the release namespace;
+     * nobody decides, so the proxy refuses it at the end of the wait, and the operator (its
+     * ServiceAccount in the release namespace, which the approval webhooks accept and record)
+     * marks it Expired after the grace period.
+     */
     private void agentRequestsAreEnforced(Path work, ProxyProcess proxy, Pod agent, String proxyServerName)
             throws Exception {
         try (MountedVolume proxyCa = MountedVolume.configMap(admin, AGENTS, "agentguard-proxy-ca",
@@ -236,6 +248,12 @@ class ChartInstallIT {
                               action: Deny
                               resources: [secrets]
                               reason: agents work without credentials
+                            - name: approve-cache-reads
+                              action: RequireApproval
+                              verbs: [get]
+                              resources: [configmaps]
+                              names: [cache]
+                          approval: {waitSeconds: 1}
                         """.formatted(AGENTS), "apply", "-f", "-");
                 assertThat(applied.exitCode()).as(applied.stderr()).isZero();
                 await("the proxies enforce the policy").atMost(WAIT)
@@ -243,6 +261,21 @@ class ChartInstallIT {
                 assertThat(asAgent(shim, "get", "secrets", "-n", AGENTS).stderr()).contains("agentguard AgentPolicy/"
                         + AGENTS + "/no-secrets rule no-secrets denies list in namespace \"" + AGENTS
                         + "\": agents work without credentials");
+
+                KubeApiServer.KubectlResult held = asAgent(shim, "get", "configmap", "cache", "-n", AGENTS);
+                assertThat(held.exitCode()).as("a held request nobody decides").isNotZero();
+                List<ApprovalRequest> requests = admin.resources(ApprovalRequest.class).inNamespace(SYSTEM)
+                        .withLabel("agentguard.dev/agent-namespace", AGENTS).list().getItems();
+                assertThat(requests).as("ApprovalRequests in %s", SYSTEM).singleElement()
+                        .satisfies(r -> assertThat(r.getSpec().rule()).isEqualTo("approve-cache-reads"));
+                String name = requests.get(0).getMetadata().getName();
+                assertThat(held.stderr()).contains("not approved within 1s: approvalrequest " + SYSTEM + "/" + name
+                        + " is still pending");
+                ApprovalRequest expired = await("the operator expires the request").atMost(WAIT).until(
+                        () -> admin.resources(ApprovalRequest.class).inNamespace(SYSTEM).withName(name).get(),
+                        r -> r.getStatus() != null && r.getStatus().phase() == ApprovalPhase.Expired);
+                assertThat(expired.getStatus().decidedBy()).as("recorded by the approval webhook")
+                        .isEqualTo("system:serviceaccount:" + SYSTEM + ":agentguard-operator");
             }
         }
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -28,16 +30,45 @@ class ChartTemplateIT {
 
     /**
      * In another release namespace, no object still names agentguard-system: the workloads,
-     * RBAC subjects, webhook Services and the components' namespace settings all follow it.
-     * (Comments may: they describe the default.)
+     * RBAC subjects, webhook Services and the components' namespace settings all follow it;
+     * nor does any comment in the rendered YAML, which would mislead whoever reads it.
      */
     @Test
     void everyReferenceToTheNamespaceFollowsTheReleaseNamespace() {
-        List<HasMetadata> objects = render("--namespace", "guard");
+        assertThat(helm.ok(args("--namespace", "other-ns"))).doesNotContain("agentguard-system");
+        List<HasMetadata> objects = render("--namespace", "other-ns");
         assertThat(objects).isNotEmpty().allSatisfy(object -> assertThat(serialization.asYaml(object))
                 .as("%s %s", object.getKind(), object.getMetadata().getName()).doesNotContain("agentguard-system"));
-        assertThat(objects.stream().map(serialization::asYaml))
-                .anyMatch(yaml -> yaml.contains("value: \"agentguard-proxy.guard.svc\""));
+        assertThat(objects).filteredOn(o -> o.getMetadata().getNamespace() != null).isNotEmpty()
+                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as("%s %s", o.getKind(),
+                        o.getMetadata().getName()).isEqualTo("other-ns"));
+    }
+
+    /**
+     * Each component learns the control plane's namespace from one setting, its pod's own
+     * namespace through the downward API, and from nothing else: no env value names a
+     * namespace that could disagree with it (the proxies' Service name and every other
+     * namespace setting default to it in the components).
+     */
+    @Test
+    void eachComponentsSystemNamespaceIsItsPodsNamespace() {
+        List<HasMetadata> objects = render("--namespace", "other-ns");
+        Map<String, String> components = Map.of("agentguard-operator", "operator", "agentguard-proxy", "proxy",
+                "agentguard-webhook", "webhook");
+        components.forEach((workload, container) -> {
+            Container rendered = objects.stream().filter(o -> o.getMetadata().getName().equals(workload))
+                    .flatMap(ChartTemplateIT::podSpec).flatMap(pod -> pod.getContainers().stream())
+                    .filter(c -> c.getName().equals(container)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no container " + container + " in " + workload));
+            String name = "AGENTGUARD_" + container.toUpperCase(Locale.ROOT) + "_SYSTEM_NAMESPACE";
+            assertThat(rendered.getEnv()).as(workload).filteredOn(e -> e.getName().equals(name)).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getValue()).isNull();
+                        assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+                    });
+            assertThat(rendered.getEnv()).as(workload).filteredOn(e -> e.getValue() != null)
+                    .allSatisfy(e -> assertThat(e.getValue()).as(e.getName()).doesNotContain("other-ns"));
+        });
     }
 
     /** The invariants the values cannot change, on every container of every workload, with defaults and custom values. */
@@ -99,10 +130,13 @@ class ChartTemplateIT {
     }
 
     private List<HasMetadata> render(String... options) {
-        String[] args = Stream.concat(Stream.of("template", "agentguard", Helm.chart().toString()), Stream.of(options))
-                .toArray(String[]::new);
-        String yaml = helm.ok(args);
+        String yaml = helm.ok(args(options));
         // Several documents unmarshal to a list of the typed objects.
         return serialization.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String[] args(String... options) {
+        return Stream.concat(Stream.of("template", "agentguard", Helm.chart().toString()), Stream.of(options))
+                .toArray(String[]::new);
     }
 }

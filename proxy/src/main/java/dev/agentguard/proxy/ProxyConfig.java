@@ -4,12 +4,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.agentguard.api.AgentGuard;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** The node proxy's settings ({@code AGENTGUARD_PROXY_*} in the DaemonSet). */
 @ConfigMapping(prefix = "agentguard.proxy")
 public interface ProxyConfig {
+
+    /**
+     * The control plane's namespace ({@code AGENTGUARD_PROXY_SYSTEM_NAMESPACE}; the chart sets the
+     * release namespace, from the downward API's {@code metadata.namespace}): ApprovalRequests and
+     * AgentSessions are created there, and {@link Policies#namespace()} defaults to it.
+     */
+    @WithDefault(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
+    String systemNamespace();
 
     /** Port the shims connect to, on the node's IP (hostPort). */
     @WithDefault("9443")
@@ -60,8 +69,8 @@ public interface ProxyConfig {
 
     /** Where the policies come from and how this proxy reports the version it enforces. */
     interface Policies {
-        /** Namespace of the operator's bundle ConfigMap and of the proxies' Leases. */
-        @WithDefault("agentguard-system")
+        /** Namespace of the operator's bundle ConfigMap and of the proxies' Leases; the system namespace by default. */
+        @WithDefault("${agentguard.proxy.system-namespace}")
         String namespace();
 
         /** The bundle ConfigMap the operator writes; the proxy serves nothing before it has one. */

@@ -22,14 +22,13 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * The compiled policy bundle: the specs of every policy that compiles, in one
- * ConfigMap that the operator writes and every proxy reads. Both sides use this
+ * ConfigMap (in the system namespace) that the operator writes and every proxy reads. Both sides use this
  * class, so the proxy recompiles exactly the specs the operator validated, with
  * the same {@link CompiledPolicy} code. The version is a content hash, so the
  * same set of policies always has the same version.
  */
 public final class PolicyBundle {
 
-    public static final String NAMESPACE = "agentguard-system";
     public static final String NAME = "agentguard-policies";
     public static final String VERSION_KEY = "version";
     public static final String POLICIES_KEY = "policies.json";

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** The record of one exec or attach session, in agentguard-system. */
+/** The record of one exec or attach session, in the control plane's (system) namespace. */
 @Group(AgentGuard.GROUP)
 @Version(AgentGuard.VERSION)
 @Kind("AgentSession")

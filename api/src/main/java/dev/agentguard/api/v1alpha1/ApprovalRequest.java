@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** A held agent request waiting for a human, in agentguard-system. */
+/** A held agent request waiting for a human, in the control plane's (system) namespace. */
 @Group(AgentGuard.GROUP)
 @Version(AgentGuard.VERSION)
 @Kind("ApprovalRequest")

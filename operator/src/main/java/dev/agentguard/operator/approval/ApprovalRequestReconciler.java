@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.v1alpha1.ApprovalPhase;
+import dev.agentguard.operator.OperatorConfig;
 import dev.agentguard.api.v1alpha1.ApprovalRequest;
 import dev.agentguard.api.v1alpha1.ApprovalRequestStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,27 +18,31 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 
 /**
- * Ends ApprovalRequests in agentguard-system: a Pending request becomes Expired once
+ * Ends ApprovalRequests in the system namespace: a Pending request becomes Expired once
  * its wait plus a grace period has passed (the proxy has refused it by then); a
  * finished one is deleted once the retention period after its decision has passed.
  * Each reconcile reschedules itself for the next due time, so nothing polls.
  */
 // Not generation-aware: decisions change only the status, which does not bump the generation.
+// The namespace watched is quarkus.operator-sdk.controllers.approvals.namespaces, which
+// application.properties sets to agentguard.operator.system-namespace; the annotation's value is
+// only its default, so that the controller never watches every namespace.
 @ControllerConfiguration(name = ApprovalRequestReconciler.NAME, generationAwareEventProcessing = false,
-        informer = @Informer(namespaces = AgentGuard.SYSTEM_NAMESPACE))
+        informer = @Informer(namespaces = AgentGuard.DEFAULT_SYSTEM_NAMESPACE))
 public class ApprovalRequestReconciler implements Reconciler<ApprovalRequest> {
 
     static final String NAME = "approvals";
-    /** Who expires requests; the approval webhook lets only this identity set Expired. */
-    static final String OPERATOR = "system:serviceaccount:agentguard-system:agentguard-operator";
     private static final Logger LOG = Logger.getLogger(ApprovalRequestReconciler.class);
 
     private final ApprovalsConfig config;
     private final KubernetesClient client;
+    /** Who expires requests; the approval webhook lets only this identity set Expired (and records it itself). */
+    private final String operator;
 
-    ApprovalRequestReconciler(ApprovalsConfig config, KubernetesClient client) {
+    ApprovalRequestReconciler(ApprovalsConfig config, OperatorConfig operatorConfig, KubernetesClient client) {
         this.config = config;
         this.client = client;
+        this.operator = OperatorConfig.serviceAccountUser(operatorConfig.systemNamespace());
     }
 
     @Override
@@ -49,7 +54,7 @@ public class ApprovalRequestReconciler implements Reconciler<ApprovalRequest> {
                 return UpdateControl.<ApprovalRequest>noUpdate().rescheduleAfter(Duration.between(now, due));
             }
             ApprovalRequestStatus old = request.getStatus();
-            request.setStatus(new ApprovalRequestStatus(ApprovalPhase.Expired, OPERATOR, now.toString(),
+            request.setStatus(new ApprovalRequestStatus(ApprovalPhase.Expired, operator, now.toString(),
                     "No decision within the wait (" + Duration.between(ApprovalLifecycle.created(request), due)
                             .minus(config.grace()).toSeconds() + "s); the proxy refused the request",
                     old == null ? null : old.grantExpiresAt()));

@@ -16,8 +16,8 @@ public interface CertificatesConfig {
      */
     String DEFAULT_WEBHOOK_CONFIGURATIONS = "agentguard-webhook,agentguard-approvals";
 
-    /** Where the CA and leaf Secrets live. */
-    @WithDefault("agentguard-system")
+    /** Where the CA and leaf Secrets live; the system namespace by default. */
+    @WithDefault("${agentguard.operator.system-namespace}")
     String namespace();
 
     /** The CA Secret (kubernetes.io/tls: tls.crt/tls.key = signing CA, ca.crt = trust bundle). */
@@ -64,9 +64,11 @@ public interface CertificatesConfig {
 
     /**
      * DNS names on the proxy certificate. Shims reach the proxy on the node IP; one shared
-     * certificate cannot name every node IP, so the shim is to verify this fixed name instead.
+     * certificate cannot name every node IP, so the shim is to verify this fixed name instead: by
+     * default the proxy's Service name in the system namespace.
      */
-    @WithDefault("agentguard-proxy.agentguard-system.svc,agentguard-proxy.agentguard-system.svc.cluster.local")
+    @WithDefault("agentguard-proxy.${agentguard.operator.system-namespace}.svc,"
+            + "agentguard-proxy.${agentguard.operator.system-namespace}.svc.cluster.local")
     List<String> proxyDnsNames();
 
     /** The per-namespace trust bundle ConfigMap (key ca.crt) the shims mount. */

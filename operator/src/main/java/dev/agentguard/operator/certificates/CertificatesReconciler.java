@@ -27,7 +27,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * ConfigMap, an opted-out one loses it; the system namespace's reconcile owns the CA, the leaf
  * Secrets and the webhook caBundles, and is rescheduled for the next renewal or rotation phase
  * (no polling loop). Changes to the certificate Secrets (deleted, annotated
- * {@code agentguard.dev/rotate=now}) trigger it through a Secret informer on agentguard-system,
+ * {@code agentguard.dev/rotate=now}) trigger it through a Secret informer on the system namespace,
  * and so do changes to the webhook configurations: {@code helm upgrade} or {@code kubectl apply}
  * of the shipped manifests resets their caBundle to empty, and admission fails closed until it is
  * set again.

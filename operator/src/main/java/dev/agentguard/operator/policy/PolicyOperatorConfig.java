@@ -9,8 +9,8 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "agentguard.operator.policies")
 public interface PolicyOperatorConfig {
 
-    /** Namespace of the bundle ConfigMap and of the proxies' Leases. */
-    @WithDefault("agentguard-system")
+    /** Namespace of the bundle ConfigMap and of the proxies' Leases; the system namespace by default. */
+    @WithDefault("${agentguard.operator.system-namespace}")
     String namespace();
 
     /** The bundle ConfigMap the proxies read. */

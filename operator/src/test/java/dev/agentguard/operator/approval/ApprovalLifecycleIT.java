@@ -39,7 +39,7 @@ class ApprovalLifecycleIT {
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> get(request), r -> r != null && r.getStatus() != null
                         && r.getStatus().phase() == ApprovalPhase.Expired);
-        assertThat(expired.getStatus().decidedBy()).isEqualTo(ApprovalRequestReconciler.OPERATOR);
+        assertThat(expired.getStatus().decidedBy()).isEqualTo("system:serviceaccount:agentguard-system:agentguard-operator");
         assertThat(expired.getStatus().message()).contains("No decision");
         // wait 1s + grace 1s; creationTimestamp has second precision
         assertThat(Instant.parse(expired.getStatus().decidedAt())).isAfterOrEqualTo(created.plusSeconds(2));

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.testing.kube.AgentGuardInstall;
@@ -76,7 +77,7 @@ public final class PolicyPropagationBenchmark {
                 "QUARKUS_KUBERNETES_CLIENT_TOKEN", cluster.tokenFor("agentguard-system", "agentguard-operator")));
         Process operator = builder.start();
         Map<String, Long> generationByVersion = new ConcurrentHashMap<>();
-        SharedIndexInformer<ConfigMap> bundles = admin.configMaps().inNamespace(PolicyBundle.NAMESPACE)
+        SharedIndexInformer<ConfigMap> bundles = admin.configMaps().inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
                 .withName(PolicyBundle.NAME).inform(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(ConfigMap obj) {
@@ -92,7 +93,7 @@ public final class PolicyPropagationBenchmark {
                     public void onDelete(ConfigMap obj, boolean deletedFinalStateUnknown) {
                     }
                 });
-        SharedIndexInformer<Lease> leases = admin.resources(Lease.class).inNamespace(PolicyBundle.NAMESPACE)
+        SharedIndexInformer<Lease> leases = admin.resources(Lease.class).inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
                 .withName(PolicyBundle.LEASE_PREFIX + NODE).inform();
         try (ProxyProcess proxy = ProxyProcess.start(cluster, NODE)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.Action;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
@@ -100,7 +101,7 @@ class BundleGuardIT {
 
         // Made immutable, so that no update can undo it: replaced.
         String uid = bundle().getMetadata().getUid();
-        admin.configMaps().inNamespace(PolicyBundle.NAMESPACE).withName(PolicyBundle.NAME)
+        admin.configMaps().inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).withName(PolicyBundle.NAME)
                 .edit(cm -> new ConfigMapBuilder(cm).withData(other).withImmutable(true).build());
         await().atMost(WAIT).until(() -> {
             ConfigMap now = bundle();
@@ -120,7 +121,7 @@ class BundleGuardIT {
         awaitReady("steady", 1, "True", "Applied");
         ConfigMap published = bundle();
 
-        admin.configMaps().inNamespace(PolicyBundle.NAMESPACE).withName(PolicyBundle.NAME).delete();
+        admin.configMaps().inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).withName(PolicyBundle.NAME).delete();
 
         await().atMost(WAIT).until(() -> {
             ConfigMap now = bundle();
@@ -221,7 +222,7 @@ class BundleGuardIT {
 
     /** Replaces the bundle's data by hand, as an admin would; returns the resourceVersion of the edit. */
     private static String editBundle(Map<String, String> data) {
-        return admin.configMaps().inNamespace(PolicyBundle.NAMESPACE).withName(PolicyBundle.NAME)
+        return admin.configMaps().inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).withName(PolicyBundle.NAME)
                 .edit(cm -> new ConfigMapBuilder(cm).withData(data).build()).getMetadata().getResourceVersion();
     }
 
@@ -233,7 +234,7 @@ class BundleGuardIT {
     }
 
     private static ConfigMap bundle() {
-        return admin.configMaps().inNamespace(PolicyBundle.NAMESPACE).withName(PolicyBundle.NAME).get();
+        return admin.configMaps().inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).withName(PolicyBundle.NAME).get();
     }
 
     @SuppressWarnings("unchecked")

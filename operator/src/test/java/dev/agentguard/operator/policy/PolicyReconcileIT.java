@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
 import dev.agentguard.api.v1alpha1.PolicyStatus;
@@ -192,7 +193,7 @@ class PolicyReconcileIT {
     }
 
     private static ConfigMap bundle() {
-        return admin.configMaps().inNamespace(PolicyBundle.NAMESPACE).withName(PolicyBundle.NAME).get();
+        return admin.configMaps().inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).withName(PolicyBundle.NAME).get();
     }
 
     private static String bundleVersion() {
@@ -214,7 +215,7 @@ class PolicyReconcileIT {
     }
 
     private static String proxyVersion() {
-        Lease lease = admin.resources(Lease.class).inNamespace(PolicyBundle.NAMESPACE)
+        Lease lease = admin.resources(Lease.class).inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
                 .withName(PolicyBundle.LEASE_PREFIX + NODE).get();
         return lease == null || lease.getMetadata().getAnnotations() == null ? null
                 : lease.getMetadata().getAnnotations().get(PolicyBundle.LEASE_ANNOTATION);

@@ -29,7 +29,7 @@ import io.vertx.core.Vertx;
 
 /**
  * Holds requests that a RequireApproval rule matched until a human decides.
- * It records an {@link ApprovalRequest} in agentguard-system (where agents have
+ * It records an {@link ApprovalRequest} in the system namespace (where agents have
  * no access), waits for its phase to change (an informer, no polling) for at most
  * the policy's wait, and answers: Approved lets the request proceed and grants
  * the same fingerprint for the policy's TTL; Denied, Expired or no decision in
@@ -45,6 +45,7 @@ public final class ApprovalGate implements AutoCloseable {
 
     private final Vertx vertx;
     private final KubernetesClient client;
+    private final String namespace;
     private final String nodeName;
     private final Duration maxWait;
     private final Clock clock;
@@ -52,14 +53,17 @@ public final class ApprovalGate implements AutoCloseable {
     private final Map<String, Promise<ApprovalRequest>> waiting = new ConcurrentHashMap<>();
     private final SharedIndexInformer<ApprovalRequest> informer;
 
-    public ApprovalGate(Vertx vertx, KubernetesClient client, String nodeName, Duration maxWait, Clock clock) {
+    /** @param namespace the system namespace, where ApprovalRequests are created and watched */
+    public ApprovalGate(Vertx vertx, KubernetesClient client, String namespace, String nodeName, Duration maxWait,
+            Clock clock) {
         this.vertx = vertx;
         this.client = client;
+        this.namespace = namespace;
         this.nodeName = nodeName;
         this.maxWait = maxWait;
         this.clock = clock;
         this.grants = new ApprovalGrants(clock);
-        this.informer = client.resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+        this.informer = client.resources(ApprovalRequest.class).inNamespace(namespace)
                 .withLabel(NODE_LABEL, nodeName).runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -113,7 +117,7 @@ public final class ApprovalGate implements AutoCloseable {
         ApprovalRequest approval = new ApprovalRequest();
         approval.setMetadata(new ObjectMetaBuilder()
                 .withGenerateName(agent.serviceAccount() + "-")
-                .withNamespace(AgentGuard.SYSTEM_NAMESPACE)
+                .withNamespace(namespace)
                 .addToLabels(NODE_LABEL, nodeName)
                 .addToLabels(FINGERPRINT_LABEL, fingerprint.substring(0, 63))
                 .addToLabels(AgentGuard.GROUP + "/agent-namespace", agent.namespace())
@@ -124,10 +128,10 @@ public final class ApprovalGate implements AutoCloseable {
                         request.namespace(), request.name(), request.path(), command.isEmpty() ? null : command),
                 match.policy().toString(), match.rule(), match.reason(), fingerprint,
                 (int) wait.toSeconds(), (int) grantTtl.toSeconds()));
-        ApprovalRequest created = client.resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+        ApprovalRequest created = client.resources(ApprovalRequest.class).inNamespace(namespace)
                 .resource(approval).create();
         LOG.infof("holding %s %s of %s for approval: approvalrequest %s/%s", request.verb(), request.path(),
-                agent.userName(), AgentGuard.SYSTEM_NAMESPACE, created.getMetadata().getName());
+                agent.userName(), namespace, created.getMetadata().getName());
         return created;
     }
 
@@ -136,7 +140,7 @@ public final class ApprovalGate implements AutoCloseable {
         Promise<ApprovalRequest> promise = Promise.promise();
         waiting.put(name, promise);
         // The informer may already hold a decision made before we registered.
-        ApprovalRequest cached = informer.getStore().getByKey(AgentGuard.SYSTEM_NAMESPACE + "/" + name);
+        ApprovalRequest cached = informer.getStore().getByKey(namespace + "/" + name);
         if (cached != null) {
             decided(cached);
         }
@@ -158,7 +162,7 @@ public final class ApprovalGate implements AutoCloseable {
     }
 
     private ApprovalOutcome outcome(ApprovalRequest request, String fingerprint, Duration grantTtl, Duration wait) {
-        String name = "approvalrequest " + AgentGuard.SYSTEM_NAMESPACE + "/" + request.getMetadata().getName();
+        String name = "approvalrequest " + namespace + "/" + request.getMetadata().getName();
         ApprovalRequestStatus status = request.getStatus();
         ApprovalPhase phase = status == null || status.phase() == null ? ApprovalPhase.Pending : status.phase();
         return switch (phase) {

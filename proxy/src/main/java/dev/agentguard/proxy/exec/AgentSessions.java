@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * The {@code AgentSession} resources of this node's sessions, in agentguard-system:
+ * The {@code AgentSession} resources of this node's sessions, in the system namespace:
  * created when a session starts, completed when it ends. Calls block (API
  * requests); the relay runs them on worker threads.
  */
@@ -24,10 +24,13 @@ public final class AgentSessions implements SessionRegistry {
     static final String AGENT_NAMESPACE_LABEL = AgentGuard.GROUP + "/agent-namespace";
 
     private final KubernetesClient client;
+    private final String namespace;
     private final String nodeName;
 
-    public AgentSessions(KubernetesClient client, String nodeName) {
+    /** @param namespace the system namespace, where the AgentSessions are created */
+    public AgentSessions(KubernetesClient client, String namespace, String nodeName) {
         this.client = client;
+        this.namespace = namespace;
         this.nodeName = nodeName;
     }
 
@@ -36,7 +39,7 @@ public final class AgentSessions implements SessionRegistry {
         AgentSession session = new AgentSession();
         session.setMetadata(new ObjectMetaBuilder()
                 .withName(plan.session())
-                .withNamespace(AgentGuard.SYSTEM_NAMESPACE)
+                .withNamespace(namespace)
                 .addToLabels(NODE_LABEL, nodeName)
                 .addToLabels(AGENT_NAMESPACE_LABEL, plan.agent().namespace())
                 .build());
@@ -49,11 +52,11 @@ public final class AgentSessions implements SessionRegistry {
                 plan.container(), plan.tty(), nodeName, startedAt.toString()));
         session.setStatus(new AgentSessionStatus("Running", null, null, null, null, null, null, null, recording,
                 null, null));
-        AgentSession created = client.resources(AgentSession.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+        AgentSession created = client.resources(AgentSession.class).inNamespace(namespace)
                 .resource(session).create();
         // Status is a subresource: what create was given is dropped.
         created.setStatus(session.getStatus());
-        client.resources(AgentSession.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE).resource(created)
+        client.resources(AgentSession.class).inNamespace(namespace).resource(created)
                 .updateStatus();
     }
 
@@ -69,7 +72,7 @@ public final class AgentSessions implements SessionRegistry {
                 recording,
                 chained == null ? null : chained.digest(),
                 chained == null || chained.incomplete());
-        client.resources(AgentSession.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE).withName(plan.session())
+        client.resources(AgentSession.class).inNamespace(namespace).withName(plan.session())
                 .editStatus(session -> {
                     session.setStatus(status);
                     return session;

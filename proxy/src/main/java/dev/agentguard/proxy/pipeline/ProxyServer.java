@@ -83,7 +83,7 @@ public class ProxyServer {
             LOG.warnf("no policy bundle %s/%s yet: not ready until the operator publishes it",
                     config.policies().namespace(), config.policies().bundleName());
         }
-        approvals = new ApprovalGate(vertx, client, config.nodeName(), config.approvalMaxWait(), Clock.systemUTC());
+        approvals = new ApprovalGate(vertx, client, config.systemNamespace(), config.nodeName(), config.approvalMaxWait(), Clock.systemUTC());
         approvals.start();
         HttpClientOptions upstreamOptions = upstreamOptions();
         upstream = vertx.createHttpClient(upstreamOptions);
@@ -98,7 +98,7 @@ public class ProxyServer {
         // Fails start-up when the directory cannot be used: sessions are never relayed unrecorded.
         RecordingChain chain = new RecordingChain(config.recording().directory());
         ExecRelay execSessions = new ExecRelay(vertx, sessionsUpstream, config.recording().directory(), chain,
-                new AgentSessions(client, config.nodeName()), config.nodeName(), config.exec().partialLineDelay(),
+                new AgentSessions(client, config.systemNamespace(), config.nodeName()), config.nodeName(), config.exec().partialLineDelay(),
                 clock);
         ProxyHandler handler = new ProxyHandler(vertx,
                 new Authenticator(client, config.nodeName(), config.identityCacheTtl(), clock),

@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * Policies from the operator's compiled bundle, the one ConfigMap
- * {@code agentguard-policies} in agentguard-system. Each new bundle is compiled
+ * {@code agentguard-policies} in the system namespace. Each new bundle is compiled
  * whole and swapped in atomically; if any of it fails to compile, the previous
  * bundle stays in force and the failure is logged. Until the first bundle has
  * arrived there is no policy set at all ({@link #version()} is null) and the

@@ -14,6 +14,7 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.testing.kube.KubeApiServer;
@@ -135,7 +136,7 @@ final class BenchEnvironment {
      */
     static ProxyProcess startProxy(KubeApiServer cluster, String node, Map<String, String> settings) {
         cluster.admin().configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(PolicyBundle.NAME)
-                .withNamespace(PolicyBundle.NAMESPACE).endMetadata()
+                .withNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).endMetadata()
                 .withData(PolicyBundle.build(List.of(), List.of()).data()).build()).forceConflicts().serverSideApply();
         String jvm = System.getProperty("bench.proxy.jvm", "").trim();
         ProxyProcess proxy = ProxyProcess.start(cluster, node, settings,

@@ -322,7 +322,7 @@ public final class ExecBenchmark {
     }
 
     private List<AgentSession> sessions() {
-        return admin.resources(AgentSession.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+        return admin.resources(AgentSession.class).inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
                 .withLabel(AgentGuard.GROUP + "/agent-namespace", NS).list().getItems();
     }
 

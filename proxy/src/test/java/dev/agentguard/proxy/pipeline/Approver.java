@@ -43,7 +43,7 @@ final class Approver implements AutoCloseable {
     }
 
     void decide(ApprovalRequest request, ApprovalPhase phase, String message) {
-        client.resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+        client.resources(ApprovalRequest.class).inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
                 .withName(request.getMetadata().getName()).editStatus(r -> {
                     r.setStatus(new ApprovalRequestStatus(phase, "alice", Instant.now().toString(), message, null));
                     return r;
@@ -52,7 +52,7 @@ final class Approver implements AutoCloseable {
 
     /** The agent namespace's ApprovalRequests that match. */
     List<ApprovalRequest> requests(String agentNamespace, Predicate<ApprovalRequest> matching) {
-        return client.resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+        return client.resources(ApprovalRequest.class).inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
                 .withLabel(AgentGuard.GROUP + "/agent-namespace", agentNamespace).list().getItems().stream()
                 .filter(matching).toList();
     }

@@ -311,7 +311,7 @@ class ExecIT {
     /** The newest finished session of the agent with this command, once the proxy has completed it. */
     private AgentSession endedSession(List<String> command, java.util.function.Predicate<AgentSession> also) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> admin.resources(AgentSession.class)
-                .inNamespace(AgentGuard.SYSTEM_NAMESPACE).withLabel(AgentGuard.GROUP + "/agent-namespace", NS)
+                .inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).withLabel(AgentGuard.GROUP + "/agent-namespace", NS)
                 .list().getItems().stream()
                 .filter(s -> command.equals(s.getSpec().target().command()))
                 .filter(s -> s.getStatus() != null && s.getStatus().phase() != null

@@ -1,5 +1,6 @@
 package dev.agentguard.proxy.pipeline;
 
+import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
 import dev.agentguard.api.v1alpha1.ClusterAgentPolicy;
@@ -43,7 +44,7 @@ final class TestBundlePublisher {
     private synchronized void publish() {
         PolicyBundle.Built bundle = PolicyBundle.build(namespaced.getStore().list(), clusterWide.getStore().list());
         admin.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(PolicyBundle.NAME)
-                .withNamespace(PolicyBundle.NAMESPACE).endMetadata().withData(bundle.data()).build())
+                .withNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).endMetadata().withData(bundle.data()).build())
                 .forceConflicts().serverSideApply();
     }
 

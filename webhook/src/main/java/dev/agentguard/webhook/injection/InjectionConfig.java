@@ -3,6 +3,7 @@ package dev.agentguard.webhook.injection;
 import java.util.List;
 import java.util.Optional;
 
+import dev.agentguard.api.AgentGuard;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -12,6 +13,15 @@ import io.smallrye.config.WithDefault;
  */
 @ConfigMapping(prefix = "agentguard.webhook")
 public interface InjectionConfig {
+
+    /**
+     * The control plane's namespace ({@code AGENTGUARD_WEBHOOK_SYSTEM_NAMESPACE}; the chart sets the
+     * release namespace, from the downward API's {@code metadata.namespace}). The operator's
+     * ServiceAccount, the one identity allowed to expire ApprovalRequests, is
+     * {@code agentguard-operator} there; {@link Proxy#serverName()} defaults to a name in it.
+     */
+    @WithDefault(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
+    String systemNamespace();
 
     Shim shim();
 
@@ -78,9 +88,9 @@ public interface InjectionConfig {
 
         /**
          * The name on the node proxies' certificate (issued by the operator): shims connect
-         * to the node IP and verify this name.
+         * to the node IP and verify this name. By default the proxy's Service name in the system namespace.
          */
-        @WithDefault("agentguard-proxy.agentguard-system.svc")
+        @WithDefault("agentguard-proxy.${agentguard.webhook.system-namespace}.svc")
         String serverName();
     }
 }

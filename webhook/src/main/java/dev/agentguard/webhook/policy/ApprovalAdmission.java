@@ -44,9 +44,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  */
 public final class ApprovalAdmission {
 
-    /** The operator expires requests nobody decided in time; it may do nothing else here. */
-    public static final String OPERATOR = "system:serviceaccount:" + AgentGuard.SYSTEM_NAMESPACE
-            + ":agentguard-operator";
+    /** The operator's ServiceAccount, in the system namespace. */
+    static final String OPERATOR_SERVICE_ACCOUNT = "agentguard-operator";
     static final String POD_NAME_EXTRA = "authentication.kubernetes.io/pod-name";
     static final String POD_UID_EXTRA = "authentication.kubernetes.io/pod-uid";
     static final String APPROVE_VERB = "approve";
@@ -54,8 +53,13 @@ public final class ApprovalAdmission {
     private final KubernetesClient client;
     private final KubernetesSerialization serialization;
     private final Clock clock;
+    /** The operator expires requests nobody decided in time; it may do nothing else here. */
+    private final String operator;
 
-    public ApprovalAdmission(KubernetesClient client, KubernetesSerialization serialization, Clock clock) {
+    /** @param systemNamespace the control plane's namespace, where the operator's ServiceAccount is */
+    public ApprovalAdmission(KubernetesClient client, KubernetesSerialization serialization, Clock clock,
+            String systemNamespace) {
+        this.operator = operatorUser(systemNamespace);
         this.client = client;
         this.serialization = serialization;
         this.clock = clock;
@@ -124,11 +128,11 @@ public final class ApprovalAdmission {
                     + ": a Pending request has no decidedBy, decidedAt or grantExpiresAt");
         }
         if (to == ApprovalPhase.Expired) {
-            return OPERATOR.equals(username) ? Reviews.allow(request)
-                    : Reviews.refuse(request, "agentguard refused ApprovalRequest " + name + ": only " + OPERATOR
+            return operator.equals(username) ? Reviews.allow(request)
+                    : Reviews.refuse(request, "agentguard refused ApprovalRequest " + name + ": only " + operator
                             + " sets Expired; approvers set Approved or Denied");
         }
-        if (OPERATOR.equals(username)) {
+        if (operator.equals(username)) {
             return Reviews.refuse(request, "agentguard refused ApprovalRequest " + name
                     + ": the operator may only expire requests, not decide them");
         }
@@ -144,6 +148,11 @@ public final class ApprovalAdmission {
                 + " is not an approver for " + newOne.getSpec().policy()
                 + " (not in its spec.approval.approverGroups and not allowed to 'approve' approvalrequests."
                 + AgentGuard.GROUP + ")");
+    }
+
+    /** The user name the operator's ServiceAccount token authenticates as. */
+    public static String operatorUser(String systemNamespace) {
+        return "system:serviceaccount:" + systemNamespace + ":" + OPERATOR_SERVICE_ACCOUNT;
     }
 
     /**

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
+import dev.agentguard.webhook.injection.InjectionConfig;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
@@ -36,8 +37,8 @@ public class PolicyEndpoints {
     private final PolicyValidation policies = new PolicyValidation(serialization);
     private final ApprovalAdmission approvals;
 
-    public PolicyEndpoints(KubernetesClient client) {
-        this.approvals = new ApprovalAdmission(client, serialization, Clock.systemUTC());
+    public PolicyEndpoints(KubernetesClient client, InjectionConfig config) {
+        this.approvals = new ApprovalAdmission(client, serialization, Clock.systemUTC(), config.systemNamespace());
     }
 
     @POST

@@ -223,7 +223,7 @@ class PolicyAndApprovalAdmissionIT {
     void theAgentCannotApproveItsOwnRequest() {
         ApprovalRequest request = pending();
         try (KubernetesClient agent = cluster.clientFor(agentNs, "agent")) {
-            assertThatThrownBy(() -> agent.resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+            assertThatThrownBy(() -> agent.resources(ApprovalRequest.class).inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
                     .withName(request.getMetadata().getName()).editStatus(r -> {
                         r.setStatus(new ApprovalRequestStatus(ApprovalPhase.Approved, "alice", null, null, null));
                         return r;
@@ -282,7 +282,7 @@ class PolicyAndApprovalAdmissionIT {
     void theSpecIsImmutable() {
         ApprovalRequest request = pending();
         KubectlResult result = cluster.kubectl(null, "patch", "approvalrequest", request.getMetadata().getName(),
-                "-n", AgentGuard.SYSTEM_NAMESPACE, "--type=merge", "-p", "{\"spec\":{\"rule\":\"other\"}}");
+                "-n", AgentGuard.DEFAULT_SYSTEM_NAMESPACE, "--type=merge", "-p", "{\"spec\":{\"rule\":\"other\"}}");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.stderr()).contains("spec is immutable after creation");
     }
@@ -290,7 +290,7 @@ class PolicyAndApprovalAdmissionIT {
     private KubectlResult decide(ApprovalRequest request, String user, List<String> groups, String phase,
             String decidedBy) {
         List<String> args = new java.util.ArrayList<>(List.of("patch", "approvalrequest",
-                request.getMetadata().getName(), "-n", AgentGuard.SYSTEM_NAMESPACE, "--subresource=status",
+                request.getMetadata().getName(), "-n", AgentGuard.DEFAULT_SYSTEM_NAMESPACE, "--subresource=status",
                 "--type=merge", "-p", "{\"status\":{\"phase\":\"" + phase + "\""
                         + (decidedBy == null ? "" : ",\"decidedBy\":\"" + decidedBy + "\"") + "}}",
                 "--as=" + user));
@@ -301,7 +301,7 @@ class PolicyAndApprovalAdmissionIT {
     private ApprovalRequest pending() {
         ApprovalRequest request = new ApprovalRequest();
         request.setMetadata(new ObjectMetaBuilder().withName("apr-" + suffix())
-                .withNamespace(AgentGuard.SYSTEM_NAMESPACE).build());
+                .withNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).build());
         request.setSpec(new ApprovalRequestSpec(new AgentRef(agentNs, "agent", "agent-0", null, null),
                 new RequestRef("delete", "", "pods", null, agentNs, "victim", "/api/v1/namespaces/" + agentNs
                         + "/pods/victim", null),
@@ -310,7 +310,7 @@ class PolicyAndApprovalAdmissionIT {
     }
 
     private ApprovalRequestStatus status(ApprovalRequest request) {
-        return admin.resources(ApprovalRequest.class).inNamespace(AgentGuard.SYSTEM_NAMESPACE)
+        return admin.resources(ApprovalRequest.class).inNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE)
                 .withName(request.getMetadata().getName()).get().getStatus();
     }
 
