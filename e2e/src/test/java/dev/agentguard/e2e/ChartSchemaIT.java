@@ -30,6 +30,7 @@ class ChartSchemaIT {
             retention-duration.yaml       | at '/operator/approvals/retention': 'one day' does not match pattern
             exempt-without-namespace.yaml | at '/webhook/exemptServiceAccounts/0': 'builder' does not match pattern
             host-port.yaml                | at '/proxy/hostPort': minimum: got 0, want 1
+            approver-groups-not-a-list.yaml | at '/approvers/groups': got string, want array
             """)
     void refusedBySchema(String file, String message) throws URISyntaxException {
         Path values = values(file);

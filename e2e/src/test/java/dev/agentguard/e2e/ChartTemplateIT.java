@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import dev.agentguard.testing.chart.Helm;
@@ -105,6 +106,20 @@ class ChartTemplateIT {
             assertThat(rule.getResourceNames()).containsExactlyInAnyOrderElementsOf(configurations);
         });
         assertThat(render("--set", "webhook.removeOnUninstall=false")).noneMatch(Job.class::isInstance);
+    }
+
+    /** The approver ClusterRole is always there to bind; approvers.groups binds it in the release namespace only. */
+    @Test
+    void approverGroupsAreBoundOnlyInTheReleaseNamespace() {
+        assertThat(render()).noneMatch(o -> o.getMetadata().getName().equals("agentguard-approvers"))
+                .anyMatch(o -> o instanceof ClusterRole && o.getMetadata().getName().equals("agentguard-approver"));
+        RoleBinding binding = render("--namespace", "other-ns", "--set", "approvers.groups={oidc:sre,oidc:leads}")
+                .stream().filter(RoleBinding.class::isInstance).map(RoleBinding.class::cast)
+                .filter(b -> b.getMetadata().getName().equals("agentguard-approvers")).findFirst().orElseThrow();
+        assertThat(binding.getMetadata().getNamespace()).isEqualTo("other-ns");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("agentguard-approver");
+        assertThat(binding.getSubjects()).extracting(s -> s.getKind() + "/" + s.getName())
+                .containsExactly("Group/oidc:sre", "Group/oidc:leads");
     }
 
     private static void hardened(Container container) {
