@@ -9,6 +9,30 @@ MVN_FLAGS ?= -B -ntp
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# make demo: where it lives (printed), and the cluster it uses. KUBECONFIG counts only when given
+# on the make command line (make demo KUBECONFIG=~/.kube/config), never from the environment, so
+# that a demo is never installed into whatever cluster the shell happens to point at.
+DEMO_DIR ?= $(or $(TMPDIR),/tmp)/agentguard-demo
+DEMO_CLUSTER := $(if $(filter command line,$(origin KUBECONFIG)),--kubeconfig $(KUBECONFIG))
+# What the demo runs, rebuilt only when a source or pom is newer (cached work is skipped).
+DEMO_ARTIFACTS := webhook/target/quarkus-app/quarkus-run.jar exec-shim/target/quarkus-app/quarkus-run.jar \
+  proxy/target/quarkus-app/quarkus-run.jar operator/target/quarkus-app/quarkus-run.jar demo/target/demo.jar
+DEMO_INPUTS = $(shell find pom.xml pki api relay webhook exec-shim proxy operator test-support demo \
+  -name target -prune -o -type f \( -name pom.xml -o -path '*/src/main/*' \) -print)
+
+.PHONY: demo
+demo: kube-binaries helm test-tools $(DEMO_ARTIFACTS) ## Run agentguard on a local control plane and show it guarding an agent (no cluster or Docker needed)
+	java -jar demo/target/demo.jar up --dir $(DEMO_DIR) $(DEMO_CLUSTER)
+
+.PHONY: demo-down
+demo-down: ## Stop everything make demo started and remove its directory
+	@if [[ -f demo/target/demo.jar ]]; then java -jar demo/target/demo.jar down --dir $(DEMO_DIR); \
+	else echo "no demo build (demo/target/demo.jar); nothing to stop"; fi
+
+$(DEMO_ARTIFACTS) &: $(DEMO_INPUTS)
+	@echo "==> building the components and the demo (mvn package -pl demo -am)"
+	$(MVN) $(MVN_FLAGS) package -DskipTests -pl demo -am
+
 .PHONY: build
 build: ## Compile and package every module (no tests)
 	$(MVN) $(MVN_FLAGS) package -DskipTests
