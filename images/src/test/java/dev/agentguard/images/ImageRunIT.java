@@ -23,6 +23,7 @@ import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.Kubeconfig;
 import dev.agentguard.testing.kube.RepoFiles;
 import dev.agentguard.testing.kube.TestTls;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -154,8 +155,8 @@ class ImageRunIT {
     /** The proxy DaemonSet's init container as the chart renders it (manifests/ is that rendering). */
     private static ContainerSettings shippedInitContainer(String name) {
         try (var yaml = Files.newInputStream(RepoFiles.find("manifests/proxy/daemonset.yaml"))) {
-            DaemonSet proxy = Serialization.unmarshal(yaml, DaemonSet.class);
-            return ContainerSettings.of(proxy.getSpec().getTemplate().getSpec().getInitContainers().stream()
+            PodSpec pod = Serialization.unmarshal(yaml, DaemonSet.class).getSpec().getTemplate().getSpec();
+            return ContainerSettings.of(pod, pod.getInitContainers().stream()
                     .filter(container -> container.getName().equals(name)).findFirst()
                     .orElseThrow(() -> new AssertionError("the proxy DaemonSet has no init container " + name)));
         } catch (IOException e) {
