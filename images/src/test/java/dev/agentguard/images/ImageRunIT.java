@@ -1,5 +1,8 @@
 package dev.agentguard.images;
 
+import static dev.agentguard.images.BuiltImages.APP_UID;
+import static dev.agentguard.images.TestFiles.directory;
+import static dev.agentguard.images.TestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -10,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +23,7 @@ import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.Kubeconfig;
 import dev.agentguard.testing.kube.RepoFiles;
 import dev.agentguard.testing.kube.TestTls;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -33,9 +36,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 class ImageRunIT {
 
-    private static final Path IMAGES = Path.of(System.getProperty("images.output", "target/images"));
     private static final Duration STARTUP = Duration.ofSeconds(120);
-    private static final long APP_UID = 65532;
 
     @TempDir
     Path work;
@@ -148,19 +149,14 @@ class ImageRunIT {
 
     private RunningContainer start(String image, String container, ContainerSettings settings,
             Map<String, String> env, List<BindMount> mounts) {
-        Path tarball = IMAGES.resolve(image + ".tar");
-        assertThat(tarball).as("built by the images module at package").exists();
-        // Mounted Secrets are readable by the pod's user; the test's temp files are root's. What a
-        // container writes to (emptyDir, hostPath), the test prepares as the kubelet or the pod spec does.
-        mounts.stream().filter(BindMount::readOnly).forEach(mount -> ownedByAppUser(mount.source()));
-        return RunningContainer.start(tarball, directory(work.resolve(container)), settings, env, mounts);
+        return BuiltImages.start(BuiltImages.tarball(image), work.resolve(container), settings, env, mounts);
     }
 
     /** The proxy DaemonSet's init container as the chart renders it (manifests/ is that rendering). */
     private static ContainerSettings shippedInitContainer(String name) {
         try (var yaml = Files.newInputStream(RepoFiles.find("manifests/proxy/daemonset.yaml"))) {
-            DaemonSet proxy = Serialization.unmarshal(yaml, DaemonSet.class);
-            return ContainerSettings.of(proxy.getSpec().getTemplate().getSpec().getInitContainers().stream()
+            PodSpec pod = Serialization.unmarshal(yaml, DaemonSet.class).getSpec().getTemplate().getSpec();
+            return ContainerSettings.of(pod, pod.getInitContainers().stream()
                     .filter(container -> container.getName().equals(name)).findFirst()
                     .orElseThrow(() -> new AssertionError("the proxy DaemonSet has no init container " + name)));
         } catch (IOException e) {
@@ -196,33 +192,5 @@ class ImageRunIT {
     private Path kubeconfig(KubeApiServer cluster, String token) {
         return write(work.resolve("kube/kubeconfig"), Kubeconfig.withToken(cluster.url(), cluster.caCertificatePem(),
                 token)).getParent();
-    }
-
-    private static void ownedByAppUser(Path path) {
-        try (Stream<Path> tree = Files.walk(path)) {
-            for (Path p : tree.toList()) {
-                Files.setAttribute(p, "unix:uid", (int) APP_UID);
-                Files.setAttribute(p, "unix:gid", (int) APP_UID);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path write(Path file, String content) {
-        try {
-            Files.createDirectories(file.getParent());
-            return Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path directory(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
