@@ -334,6 +334,18 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         return adminKubeconfig;
     }
 
+    /**
+     * A kubeconfig for a human: {@code user} in {@code group}, authenticated by a client
+     * certificate from this control plane's CA, as a user's own kubeconfig would be (no
+     * impersonation, so the API server and webhooks see exactly that user).
+     */
+    public Path userKubeconfig(String user, String group) {
+        IssuedCertificate certificate = pki.issueClient(user, group, CERT_VALIDITY);
+        return write("user-" + user.replaceAll("[^A-Za-z0-9._-]", "_") + ".kubeconfig",
+                Kubeconfig.render(adminConfig.getMasterUrl().replaceAll("/$", ""), pki.root().certificatePem(),
+                        certificate));
+    }
+
     /** The binaries this control plane runs (kubectl and kwok included). */
     public Path binary(String name) {
         return binaries.directory().resolve(name);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,18 +15,14 @@ import dev.agentguard.api.v1alpha1.ApprovalRequestSpec;
 import dev.agentguard.api.v1alpha1.ApprovalRequestStatus;
 import dev.agentguard.api.v1alpha1.RequestRef;
 import dev.agentguard.testing.kube.AgentGuardInstall;
+import dev.agentguard.testing.kube.ApprovalWebhooks;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.KubeApiServer.KubectlResult;
-import dev.agentguard.testing.kube.RepoFiles;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -56,6 +50,7 @@ class PolicyAndApprovalAdmissionIT {
 
     private final KubeApiServer cluster = KubeApiServer.shared();
     private KubernetesClient admin;
+    private ApprovalWebhooks webhooks;
     private String agentNs;
 
     @BeforeAll
@@ -68,18 +63,8 @@ class PolicyAndApprovalAdmissionIT {
         admin.serviceAccounts().inNamespace(agentNs).resource(new ServiceAccountBuilder().withNewMetadata()
                 .withName("agent").endMetadata().build()).create();
 
-        String caBundle = WebhookTestResource.base64(WebhookTestResource.TLS.caPem());
-        String base = "https://127.0.0.1:" + WebhookTestResource.port;
-        ValidatingWebhookConfiguration validating = shipped("validatingwebhookconfiguration.yaml",
-                ValidatingWebhookConfiguration.class);
-        validating.getWebhooks().forEach(w -> w.setClientConfig(new WebhookClientConfigBuilder()
-                .withUrl(base + w.getClientConfig().getService().getPath()).withCaBundle(caBundle).build()));
-        admin.resource(new ValidatingWebhookConfigurationBuilder(validating).build()).serverSideApply();
-        MutatingWebhookConfiguration mutating = shipped("approvals-mutatingwebhookconfiguration.yaml",
-                MutatingWebhookConfiguration.class);
-        mutating.getWebhooks().forEach(w -> w.setClientConfig(new WebhookClientConfigBuilder()
-                .withUrl(base + w.getClientConfig().getService().getPath()).withCaBundle(caBundle).build()));
-        admin.resource(new MutatingWebhookConfigurationBuilder(mutating).build()).serverSideApply();
+        webhooks = ApprovalWebhooks.register(cluster, "https://127.0.0.1:" + WebhookTestResource.port,
+                WebhookTestResource.TLS.caPem());
 
         admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("test-decider")
                 .endMetadata().addNewRule().withApiGroups(AgentGuard.GROUP)
@@ -115,8 +100,7 @@ class PolicyAndApprovalAdmissionIT {
 
     @AfterAll
     void cleanUp() {
-        admin.admissionRegistration().v1().validatingWebhookConfigurations().withName("agentguard-webhook").delete();
-        admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName("agentguard-approvals").delete();
+        webhooks.close();
         admin.namespaces().withName(agentNs).delete();
     }
 
@@ -346,11 +330,5 @@ class PolicyAndApprovalAdmissionIT {
 
     private static void check(KubectlResult result) {
         assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
-    }
-
-    private static <T extends HasMetadata> T shipped(String file, Class<T> type) throws IOException {
-        try (InputStream in = Files.newInputStream(RepoFiles.find("manifests/webhook/" + file))) {
-            return KubeApiServer.shared().admin().getKubernetesSerialization().unmarshal(in, type);
-        }
     }
 }
