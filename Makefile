@@ -9,6 +9,11 @@ MVN_FLAGS ?= -B -ntp
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# kubectl agentguard: the launcher and the jar with its libraries, installed under PREFIX.
+PREFIX ?= $(HOME)/.local
+PLUGIN_JAR := kubectl-agentguard/target/kubectl-agentguard.jar
+PLUGIN_INPUTS = $(shell find pom.xml api kubectl-agentguard -name target -prune -o -type f \( -name pom.xml -o -path '*/src/main/*' \) -print)
+
 # make demo: where it lives (printed), and the cluster it uses. KUBECONFIG counts only when given
 # on the make command line (make demo KUBECONFIG=~/.kube/config), never from the environment, so
 # that a demo is never installed into whatever cluster the shell happens to point at.
@@ -17,11 +22,11 @@ DEMO_CLUSTER := $(if $(filter command line,$(origin KUBECONFIG)),--kubeconfig $(
 # What the demo runs, rebuilt only when a source or pom is newer (cached work is skipped).
 DEMO_ARTIFACTS := webhook/target/quarkus-app/quarkus-run.jar exec-shim/target/quarkus-app/quarkus-run.jar \
   proxy/target/quarkus-app/quarkus-run.jar operator/target/quarkus-app/quarkus-run.jar demo/target/demo.jar
-DEMO_INPUTS = $(shell find pom.xml pki api relay webhook exec-shim proxy operator test-support demo \
+DEMO_INPUTS = $(shell find pom.xml pki api relay webhook exec-shim proxy operator kubectl-agentguard test-support demo \
   -name target -prune -o -type f \( -name pom.xml -o -path '*/src/main/*' \) -print)
 
 .PHONY: demo
-demo: kube-binaries helm test-tools $(DEMO_ARTIFACTS) ## Run agentguard on a local control plane and show it guarding an agent (no cluster or Docker needed)
+demo: kube-binaries helm test-tools $(DEMO_ARTIFACTS) $(PLUGIN_JAR) ## Run agentguard on a local control plane and show it guarding an agent (no cluster or Docker needed)
 	java -jar demo/target/demo.jar up --dir $(DEMO_DIR) $(DEMO_CLUSTER)
 
 .PHONY: demo-down
@@ -32,6 +37,25 @@ demo-down: ## Stop everything make demo started and remove its directory
 $(DEMO_ARTIFACTS) &: $(DEMO_INPUTS)
 	@echo "==> building the components and the demo (mvn package -pl demo -am)"
 	$(MVN) $(MVN_FLAGS) package -DskipTests -pl demo -am
+
+$(PLUGIN_JAR): $(PLUGIN_INPUTS)
+	@echo "==> building kubectl agentguard (mvn package -pl kubectl-agentguard -am)"
+	$(MVN) $(MVN_FLAGS) package -DskipTests -pl kubectl-agentguard -am
+
+.PHONY: install-plugin
+install-plugin: $(PLUGIN_JAR) ## Install kubectl agentguard into PREFIX (default ~/.local: PREFIX/bin must be on the PATH)
+	rm -rf $(PREFIX)/lib/agentguard
+	install -d $(PREFIX)/bin $(PREFIX)/lib/agentguard/lib
+	install -m 0644 $(PLUGIN_JAR) $(PREFIX)/lib/agentguard/
+	install -m 0644 kubectl-agentguard/target/lib/*.jar $(PREFIX)/lib/agentguard/lib/
+	install -m 0755 kubectl-agentguard/src/main/dist/kubectl-agentguard $(PREFIX)/bin/kubectl-agentguard
+	@echo "installed: $(PREFIX)/bin/kubectl-agentguard   (try: kubectl agentguard approvals)"
+
+.PHONY: plugin-archive
+plugin-archive: $(PLUGIN_JAR) ## Build the archive the krew manifest (kubectl-agentguard/krew/agentguard.yaml) names, and print its sha256
+	rm -rf kubectl-agentguard/target/archive && $(MAKE) --no-print-directory install-plugin PREFIX=$(CURDIR)/kubectl-agentguard/target/archive
+	tar -C kubectl-agentguard/target/archive --sort=name --owner=0 --group=0 --mtime=@0 -czf kubectl-agentguard/target/kubectl-agentguard.tar.gz bin lib
+	sha256sum kubectl-agentguard/target/kubectl-agentguard.tar.gz
 
 .PHONY: build
 build: ## Compile and package every module (no tests)
