@@ -50,6 +50,11 @@ public record DemoDirectory(Path root) {
         return root.resolve("agent.kubeconfig");
     }
 
+    /** kubectl agentguard's launcher, for the PATH. */
+    public Path bin() {
+        return root.resolve("bin");
+    }
+
     /** The local control plane's work directory. */
     public Path cluster() {
         return root.resolve("cluster");

@@ -19,6 +19,7 @@ import dev.agentguard.demo.install.ChartRelease;
 import dev.agentguard.demo.install.Components;
 import dev.agentguard.demo.session.AgentScenario;
 import dev.agentguard.demo.session.AgentWorkspace;
+import dev.agentguard.demo.session.Approver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -88,13 +89,14 @@ final class ServeCommand implements Callable<Integer> {
                 demo.root().resolve("agent"), WAIT));
         Files.copy(workspace.agentKubeconfig(), demo.agentKubeconfig());
         Kubectl agent = cluster.kubectl(demo.agentKubeconfig());
-        new AgentScenario(cluster, admin, agent, components.proxy(), release.namespace(), out, WAIT).run();
+        Approver alice = Approver.of(cluster, AgentScenario.APPROVER, AgentScenario.APPROVER_GROUP, demo.bin());
+        new AgentScenario(cluster, admin, agent, alice, components.proxy(), release.namespace(), out, WAIT).run();
 
         List<Long> pids = new ArrayList<>(cluster.pids());
         pids.addAll(components.pids());
         pids.add(workspace.shim().pid());
         demo.recordProcesses(pids);
-        printNextSteps(demo, out, components);
+        printNextSteps(demo, out, components, alice);
         demo.write(demo.readyFile(), "");
     }
 
@@ -118,7 +120,7 @@ final class ServeCommand implements Callable<Integer> {
         release.uninstallWithoutHooks();
     }
 
-    private static void printNextSteps(DemoDirectory demo, Narrator out, Components components) {
+    private static void printNextSteps(DemoDirectory demo, Narrator out, Components components, Approver alice) {
         Path root = demo.root();
         out.plain("");
         out.plain("agentguard is running. Everything lives in " + root + ".");
@@ -127,6 +129,14 @@ final class ServeCommand implements Callable<Integer> {
         out.plain("  kubectl get clusteragentpolicies,agentpolicies -A");
         out.plain("  kubectl -n agentguard-system get approvalrequests,agentsessions");
         out.plain("  helm -n agentguard-system status agentguard");
+        out.plain("");
+        out.plain("  # alice, the approver, with kubectl agentguard (on the PATH from " + demo.bin() + ")");
+        out.plain("  export PATH=" + demo.bin() + ":$PATH");
+        out.plain("  kubectl agentguard approvals --watch --kubeconfig " + alice.person().kubeconfig()
+                + (alice.person().flags().isEmpty() ? "" : " " + String.join(" ", alice.person().flags())));
+        out.plain("  kubectl agentguard sessions");
+        out.plain("  kubectl agentguard policy test -f examples/policies/baseline.yaml --as-agent demo/agent \\");
+        out.plain("      --exec 'sh -c \"mysqldump --all-databases\"'");
         out.plain("");
         out.plain("  # the agent, through its shim: try what it may and may not do");
         out.plain("  kubectl --kubeconfig " + demo.agentKubeconfig() + " -n demo get secret db-credentials -o yaml");

@@ -105,6 +105,9 @@ class DemoIT {
                 .contains("Database dumps leave the cluster only through the backup system.");
         assertThat(output).as("the approval").contains("held: the request waits in ApprovalRequest")
                 .contains("Deleting workloads or data needs a human's approval.")
+                .containsPattern("alice\\$ kubectl agentguard approve agent-\\w+ -m \"reports is retired\"")
+                .containsPattern("approvalrequest/agent-\\w+ approved")
+                .containsPattern("Approved +alice@example.com")
                 .contains("deployment.apps \"reports\" deleted")
                 .contains("approved by alice@example.com");
         assertThat(output).as("the audit lines").contains("TIME     VERB")

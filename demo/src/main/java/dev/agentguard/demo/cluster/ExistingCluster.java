@@ -96,6 +96,12 @@ public final class ExistingCluster implements DemoCluster {
         return new Kubectl(KubeApiServer.kubectlBinary(), kubeconfig, scratch);
     }
 
+    /** The demo holds no one's credentials here: the cluster admin impersonates them. */
+    @Override
+    public Person person(String user, String group) {
+        return new Person(user, kubeconfig, List.of("--as=" + user, "--as-group=" + group));
+    }
+
     @Override
     public List<Long> pids() {
         return node == null ? List.of() : List.of(node.pid());

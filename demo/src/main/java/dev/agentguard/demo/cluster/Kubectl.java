@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The real kubectl with one kubeconfig: the admin's, an approver's, or the agent's through its shim. */
@@ -32,12 +33,32 @@ public record Kubectl(Path binary, Path kubeconfig, Path scratch) {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig=" + kubeconfig,
                 "--cache-dir=" + scratch.resolve("kubectl-cache")));
         command.addAll(List.of(args));
+        return execute(command, Map.of(), timeout, stdin, args);
+    }
+
+    /**
+     * {@code kubectl <plugin> args… --kubeconfig=…}, with {@code path} first on the PATH so that kubectl
+     * finds the plugin there. kubectl takes no flags of its own before a plugin's name, so the
+     * kubeconfig goes after it, to the plugin.
+     */
+    public Result plugin(Path path, String plugin, String... args) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), plugin));
+        command.addAll(List.of(args));
+        command.add("--kubeconfig=" + kubeconfig);
+        return execute(command, Map.of("PATH", path + ":" + System.getenv("PATH")), Duration.ofSeconds(120), null,
+                args);
+    }
+
+    private Result execute(List<String> command, Map<String, String> environment, Duration timeout, String stdin,
+            String... args) {
         try {
             Files.createDirectories(scratch);
             Path out = Files.createTempFile(scratch, "kubectl", ".out");
             Path err = Files.createTempFile(scratch, "kubectl", ".err");
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             try (var in = process.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));

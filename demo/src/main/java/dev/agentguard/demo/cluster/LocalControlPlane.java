@@ -57,6 +57,11 @@ public final class LocalControlPlane implements DemoCluster {
     }
 
     @Override
+    public Person person(String user, String group) {
+        return new Person(user, server.userKubeconfig(user, group), List.of());
+    }
+
+    @Override
     public List<Long> pids() {
         return server.pids();
     }

@@ -40,10 +40,12 @@ public final class AgentScenario {
     private final String systemNamespace;
     private final Narrator out;
     private final Duration wait;
+    private final Approver alice;
 
-    public AgentScenario(DemoCluster cluster, Kubectl admin, Kubectl agent, ProxyProcess proxy,
+    public AgentScenario(DemoCluster cluster, Kubectl admin, Kubectl agent, Approver alice, ProxyProcess proxy,
             String systemNamespace, Narrator out, Duration wait) {
         this.cluster = cluster;
+        this.alice = alice;
         this.admin = admin;
         this.agent = agent;
         this.proxy = proxy;
@@ -113,18 +115,12 @@ public final class AgentScenario {
                 .orElseThrow();
         out.held("held: the request waits in ApprovalRequest " + held.getMetadata().getName() + " ("
                 + held.getSpec().reason() + ")");
-        show("admin", admin, "get", "approvalrequests", "-n", systemNamespace);
+        approver("approvals");
 
         String name = held.getMetadata().getName();
-        String patch = "{\"status\":{\"phase\":\"Approved\",\"message\":\"reports is retired\"}}";
         out.say("alice is in " + APPROVER_GROUP + ": the chart's approver role lets the group decide, and the baseline");
-        out.say("policy names it in approverGroups. She approves under her own name:");
-        out.command("alice", "kubectl -n " + systemNamespace + " patch approvalrequest " + name
-                + " --subresource status --type merge -p '" + patch + "'");
-        // The demo holds no credentials of alice's: the cluster admin impersonates her, so the
-        // API server authenticates the request as alice and the webhook records her as decider.
-        out.output(admin.ok(null, "--as=" + APPROVER, "--as-group=" + APPROVER_GROUP, "-n", systemNamespace,
-                "patch", "approvalrequest", name, "--subresource", "status", "--type", "merge", "-p", patch));
+        out.say("policy names it in approverGroups. She approves with kubectl agentguard, under her own name:");
+        approver("approve", name, "-m", "reports is retired");
         Kubectl.Result deleted = await(delete);
         out.say("the agent's kubectl, which was waiting, returns:");
         out.output(deleted.output());
@@ -132,7 +128,18 @@ public final class AgentScenario {
             throw new IllegalStateException("the approved delete failed: " + deleted.output());
         }
         out.allowed("approved by " + APPROVER + "; the held request went through");
-        show("admin", admin, "get", "approvalrequests", "-n", systemNamespace);
+        approver("approvals", "--all");
+    }
+
+    /** Runs and prints {@code kubectl agentguard args…} as alice; throws unless it succeeds. */
+    private void approver(String... args) {
+        out.command("alice", alice.command(args));
+        Kubectl.Result result = alice.agentguard(args);
+        out.output(result.output());
+        if (!result.ok()) {
+            throw new IllegalStateException("kubectl agentguard " + String.join(" ", args) + " failed: "
+                    + result.output());
+        }
     }
 
     /** The recorded session, played back with asciinema, and the recordings' chain verified. */
