@@ -18,12 +18,13 @@ public class OperatorTestResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         KubeApiServer cluster = KubeApiServer.shared();
-        String token = AgentGuardInstall.component(cluster, "operator");
+        KubeApiServer.ClientCertificate identity = AgentGuardInstall.componentCertificate(cluster, "operator");
         return Map.of(
                 "quarkus.kubernetes-client.api-server-url", cluster.url(),
                 "quarkus.kubernetes-client.ca-cert-data", Base64.getEncoder().encodeToString(
                         cluster.caCertificatePem().getBytes(StandardCharsets.UTF_8)),
-                "quarkus.kubernetes-client.token", token);
+                "quarkus.kubernetes-client.client-cert-file", identity.certificate().toString(),
+                "quarkus.kubernetes-client.client-key-file", identity.key().toString());
     }
 
     @Override

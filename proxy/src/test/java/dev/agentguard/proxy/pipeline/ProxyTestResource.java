@@ -30,7 +30,7 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         KubeApiServer cluster = KubeApiServer.shared();
         var admin = cluster.admin();
-        String token = AgentGuardInstall.component(cluster, "proxy");
+        KubeApiServer.ClientCertificate identity = AgentGuardInstall.componentCertificate(cluster, "proxy");
         // No operator runs here: the test publishes the policy bundle with the operator's code.
         TestBundlePublisher.ensureStarted(admin);
         // The agent pods' nodes exist (nobody runs them), so pod garbage collection leaves the pods alone.
@@ -59,7 +59,8 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
                     Map.entry("quarkus.kubernetes-client.api-server-url", cluster.url()),
                     Map.entry("quarkus.kubernetes-client.ca-cert-data", Base64.getEncoder().encodeToString(
                             cluster.caCertificatePem().getBytes(StandardCharsets.UTF_8))),
-                    Map.entry("quarkus.kubernetes-client.token", token));
+                    Map.entry("quarkus.kubernetes-client.client-cert-file", identity.certificate().toString()),
+                    Map.entry("quarkus.kubernetes-client.client-key-file", identity.key().toString()));
     }
 
     @Override

@@ -38,6 +38,15 @@ public final class AgentGuardInstall {
         return cluster.tokenFor(SYSTEM_NAMESPACE, "agentguard-" + component);
     }
 
+    /**
+     * The same for an app whose client is configured by properties Quarkus may print: the component's
+     * ServiceAccount identity as a client certificate and key file instead of a token.
+     */
+    public static KubeApiServer.ClientCertificate componentCertificate(KubeApiServer cluster, String component) {
+        component(cluster, component);
+        return cluster.serviceAccountCertificate(SYSTEM_NAMESPACE, "agentguard-" + component);
+    }
+
     private static void check(KubeApiServer.KubectlResult result) {
         if (result.exitCode() != 0) {
             throw new IllegalStateException("kubectl failed: " + result.stderr());

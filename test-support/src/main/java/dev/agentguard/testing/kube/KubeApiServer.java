@@ -346,6 +346,29 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
                         certificate));
     }
 
+    /** A client certificate and its key, as files (the key readable by its owner only). */
+    public record ClientCertificate(Path certificate, Path key) {
+    }
+
+    /**
+     * Credentials of ServiceAccount {@code namespace/name} as files: a client certificate whose
+     * user is {@code system:serviceaccount:<namespace>:<name>} (in group system:serviceaccounts), which
+     * RBAC's ServiceAccount subjects match like the account's token. For a Quarkus app under test,
+     * whose kubernetes-client settings Quarkus echoes in a warning: paths, unlike a token, are no secret.
+     */
+    public ClientCertificate serviceAccountCertificate(String namespace, String name) {
+        IssuedCertificate certificate = pki.issueClient("system:serviceaccount:" + namespace + ":" + name,
+                "system:serviceaccounts", CERT_VALIDITY);
+        String base = "sa-" + namespace + "-" + name;
+        Path key = write(base + ".key", certificate.privateKeyPem());
+        try {
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ClientCertificate(write(base + ".crt", certificate.certificatePem()), key);
+    }
+
     /** The binaries this control plane runs (kubectl and kwok included). */
     public Path binary(String name) {
         return binaries.directory().resolve(name);

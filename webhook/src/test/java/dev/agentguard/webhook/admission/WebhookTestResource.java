@@ -37,7 +37,9 @@ public class WebhookTestResource implements QuarkusTestResourceLifecycleManager 
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String token = cluster.tokenFor("agentguard-system", "agentguard-webhook");
+        // Its identity as files: Quarkus prints kubernetes-client settings it did not build with.
+        KubeApiServer.ClientCertificate identity = cluster.serviceAccountCertificate("agentguard-system",
+                "agentguard-webhook");
 
         port = freePort();
         return Map.of(
@@ -46,7 +48,8 @@ public class WebhookTestResource implements QuarkusTestResourceLifecycleManager 
                 "agentguard.webhook.tls.key-file", TLS.key().toString(),
                 "quarkus.kubernetes-client.api-server-url", cluster.url(),
                 "quarkus.kubernetes-client.ca-cert-data", base64(cluster.caCertificatePem()),
-                "quarkus.kubernetes-client.token", token);
+                "quarkus.kubernetes-client.client-cert-file", identity.certificate().toString(),
+                "quarkus.kubernetes-client.client-key-file", identity.key().toString());
     }
 
     @Override
