@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +96,7 @@ class KubectlAgentguardIT {
     void approvalsListsWhatEachPendingRequestAsksForAndWhy() {
         String name = held("reports");
 
-        Run list = plugin(alice, "approvals");
+        InProcess list = plugin(alice, "approvals");
 
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out()).contains("NAME", "AGENT", "REQUEST", "LEFT");
@@ -111,7 +109,7 @@ class KubectlAgentguardIT {
     void anApproverApprovesAsHerselfAndTheRequestLeavesThePendingList() {
         String name = held("billing");
 
-        Run approve = plugin(alice, "approve", name, "-m", "billing is retired");
+        InProcess approve = plugin(alice, "approve", name, "-m", "billing is retired");
 
         assertThat(approve.exitCode()).as(approve.err()).isZero();
         assertThat(approve.out().trim()).isEqualTo("approvalrequest/" + name + " approved");
@@ -127,7 +125,7 @@ class KubectlAgentguardIT {
     void anApproverDenies() {
         String name = held("ledger");
 
-        Run deny = plugin(alice, "deny", name, "-m", "not during the audit");
+        InProcess deny = plugin(alice, "deny", name, "-m", "not during the audit");
 
         assertThat(deny.exitCode()).as(deny.err()).isZero();
         assertThat(deny.out().trim()).isEqualTo("approvalrequest/" + name + " denied");
@@ -138,7 +136,7 @@ class KubectlAgentguardIT {
     void aNonApproverIsRefusedInOneLineAndTheRequestStaysPending() {
         String name = held("payroll");
 
-        Run approve = plugin(bob, "approve", name);
+        InProcess approve = plugin(bob, "approve", name);
 
         assertThat(approve.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(approve.err().lines()).singleElement().asString().startsWith("error: ")
@@ -151,8 +149,8 @@ class KubectlAgentguardIT {
         String name = held("archive");
         assertThat(plugin(alice, "deny", name).exitCode()).isZero();
 
-        Run again = plugin(alice, "approve", name);
-        Run unknown = plugin(alice, "approve", "no-such-request");
+        InProcess again = plugin(alice, "approve", name);
+        InProcess unknown = plugin(alice, "approve", "no-such-request");
 
         assertThat(again.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(again.err().lines()).singleElement().asString()
@@ -166,8 +164,8 @@ class KubectlAgentguardIT {
         String quiet = session(List.of());
         String blocked = session(List.of("pg_dump orders"));
 
-        Run all = plugin(alice, "sessions", "-n", AGENTS);
-        Run onlyBlocked = plugin(alice, "sessions", "-n", AGENTS, "--blocked");
+        InProcess all = plugin(alice, "sessions", "-n", AGENTS);
+        InProcess onlyBlocked = plugin(alice, "sessions", "-n", AGENTS, "--blocked");
 
         assertThat(all.exitCode()).as(all.err()).isZero();
         assertThat(all.out()).contains(quiet, blocked, AGENTS + "/postgres", "sh -c psql");
@@ -203,19 +201,10 @@ class KubectlAgentguardIT {
 
     // --- fixtures ---
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run plugin(Path kubeconfig, String... args) {
+    private static InProcess plugin(Path kubeconfig, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--kubeconfig", kubeconfig.toString()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var commandLine = KubectlAgentguard.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int code = commandLine.execute(all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+        return InProcess.run(all.toArray(String[]::new));
     }
 
     /** A request as the proxy writes it when the policy's rule holds a delete of {@code deployment}. */

@@ -3,8 +3,6 @@ package dev.agentguard.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,12 +21,9 @@ class PolicyTestCommandTest {
     @TempDir
     Path work;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
     @Test
     void aDatabaseDumpInAShellScriptIsDeniedNamingTheRuleAndTheCommand() {
-        Run run = test("--as-agent", "demo/agent", "--exec", "sh -c \"cd /tmp && pg_dump -U orders orders > x\"");
+        InProcess run = test("--as-agent", "demo/agent", "--exec", "sh -c \"cd /tmp && pg_dump -U orders orders > x\"");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.DENIED);
         assertThat(run.out()).contains("decision: Deny", "policy:   ClusterAgentPolicy/baseline",
@@ -38,7 +33,7 @@ class PolicyTestCommandTest {
 
     @Test
     void aDestructiveDeleteRequiresApproval() {
-        Run run = test("--as-agent", "demo/agent", "--request", "DELETE /apis/apps/v1/namespaces/demo/deployments/web");
+        InProcess run = test("--as-agent", "demo/agent", "--request", "DELETE /apis/apps/v1/namespaces/demo/deployments/web");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.REQUIRES_APPROVAL);
         assertThat(run.out()).contains("request:  delete /apis/apps/v1/namespaces/demo/deployments/web",
@@ -49,7 +44,7 @@ class PolicyTestCommandTest {
     void controlPlaneSecretsAreDeniedAndOrdinaryReadsAllowed() {
         assertThat(test("--as-agent", "demo/agent", "--request", "GET /api/v1/namespaces/kube-system/secrets")
                 .exitCode()).isEqualTo(ExitCodes.DENIED);
-        Run list = test("--as-agent", "demo/agent", "--request", "get /api/v1/namespaces/demo/pods?limit=5");
+        InProcess list = test("--as-agent", "demo/agent", "--request", "get /api/v1/namespaces/demo/pods?limit=5");
         assertThat(list.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(list.out()).contains("request:  list /api/v1/namespaces/demo/pods", "decision: Allow")
                 .doesNotContain("rule:");
@@ -57,7 +52,7 @@ class PolicyTestCommandTest {
 
     @Test
     void theBuiltInRulesApplyWithoutAnyPolicyRule() {
-        Run run = test("--as-agent", "demo/agent", "--request", "POST /api/v1/namespaces/demo/pods/db/portforward");
+        InProcess run = test("--as-agent", "demo/agent", "--request", "POST /api/v1/namespaces/demo/pods/db/portforward");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.DENIED);
         assertThat(run.out()).contains("policy:   BuiltIn/agentguard");
@@ -65,7 +60,7 @@ class PolicyTestCommandTest {
 
     @Test
     void terminalEscapesInTheCommandArePrintedNotObeyed() {
-        Run run = test("--as-agent", "demo/agent", "--exec", "pg_dump \u001b[2Jdb");
+        InProcess run = test("--as-agent", "demo/agent", "--exec", "pg_dump \u001b[2Jdb");
 
         assertThat(run.out()).contains("command:  pg_dump \\x1b[2Jdb").doesNotContain("\u001b");
     }
@@ -82,7 +77,7 @@ class PolicyTestCommandTest {
                       - {name: dumps, action: Deny, programs: [pg_dump], args: "[unclosed"}
                 """);
 
-        Run run = run("policy", "test", "-f", bad.toString(), "--as-agent", "demo/agent", "--exec", "ls");
+        InProcess run = run("policy", "test", "-f", bad.toString(), "--as-agent", "demo/agent", "--exec", "ls");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(run.err().lines()).singleElement().asString().startsWith("error: " + bad + ": ClusterAgentPolicy broken"
@@ -97,24 +92,18 @@ class PolicyTestCommandTest {
                 .isEqualTo("error: --request: 'FETCH' is not an HTTP method the API server serves");
         assertThat(run("policy", "test", "-f", work.resolve("missing.yaml").toString(), "--as-agent", "a/b",
                 "--request", "GET /api").err().trim()).endsWith("missing.yaml: no such file");
-        Run neither = run("policy", "test", "-f", BASELINE, "--as-agent", "a/b");
+        InProcess neither = run("policy", "test", "-f", BASELINE, "--as-agent", "a/b");
         assertThat(neither.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(neither.err()).contains("--request", "--exec");
     }
 
-    private static Run test(String... args) {
+    private static InProcess test(String... args) {
         List<String> all = new ArrayList<>(List.of("policy", "test", "-f", BASELINE));
         all.addAll(List.of(args));
         return run(all.toArray(String[]::new));
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var commandLine = KubectlAgentguard.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static InProcess run(String... args) {
+        return InProcess.run(args);
     }
 }
