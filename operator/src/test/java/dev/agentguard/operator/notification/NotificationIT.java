@@ -98,6 +98,15 @@ class NotificationIT {
                 .contains("&lt;!channel&gt;").doesNotContain("<!channel>");
         // The policy's unknown name is counted; the request went to the rest.
         assertThat(metric("agentguard_operator_notifications_unknown_receivers_total")).isGreaterThan(unknownBefore);
+        // ...and the policy's status says which name is missing, while Ready is unaffected.
+        var condition = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            AgentPolicy p = admin.resources(AgentPolicy.class).inNamespace(NAMESPACE).withName("names-slack").get();
+            return p.getStatus() == null || p.getStatus().getConditions() == null ? null
+                    : p.getStatus().getConditions().stream().filter(c -> c.getType().equals("NotifyReceiversKnown"))
+                            .findFirst().orElse(null);
+        }, c -> c != null);
+        assertThat(condition.getStatus()).isEqualTo("False");
+        assertThat(condition.getMessage()).contains("nosuch").doesNotContain("slack");
         // Once per request: the reconciles that follow (the expiry is rescheduled) send nothing more.
         assertThat(received.get("ok").stream().filter(b -> b.contains(uid)).count()).isEqualTo(1);
         admin.resource(request).delete();
