@@ -2,7 +2,7 @@ package dev.agentguard.operator.notification;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
@@ -16,6 +16,7 @@ import dev.agentguard.api.v1alpha1.ApprovalRequest;
 import dev.agentguard.api.v1alpha1.ApprovalSettings;
 import dev.agentguard.api.v1alpha1.PolicySpec;
 import dev.agentguard.operator.policy.PolicyBundles;
+import io.vertx.core.Vertx;
 
 /**
  * Tells the receivers of a request's policy (and the default ones) that it is waiting. Called by
@@ -34,10 +35,20 @@ public class ApprovalNotifier {
     private final Dispatcher dispatcher;
     private final PolicyBundles policies;
     private final NotificationMetrics metrics;
-    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** While the policy views sync at start, a request's policy cannot be read yet: look again this soon. */
+    private static final long UNSYNCED_RETRY_MS = 200;
+
+    private final Vertx vertx;
+    /**
+     * UIDs of the requests queued, with the end of their hold. Past it a request is never sent,
+     * so its entry can go too: this keeps the map to the requests being held, even those deleted
+     * while Pending (whose end this reconciler never sees).
+     */
+    private final Map<String, Instant> queued = new ConcurrentHashMap<>();
 
     ApprovalNotifier(NotificationsConfig config, Dispatcher dispatcher, PolicyBundles policies,
-            NotificationMetrics metrics) {
+            NotificationMetrics metrics, Vertx vertx) {
+        this.vertx = vertx;
         // Built here, when the reconciler is: a bad receiver stops the operator at start, not at the first request.
         this.receivers = Receivers.of(config);
         this.consoleUrl = config.consoleUrl().filter(s -> !s.isBlank()).orElse(null);
@@ -55,9 +66,19 @@ public class ApprovalNotifier {
      */
     public void pending(ApprovalRequest request, Instant created, Instant holdEnds) {
         String uid = request.getMetadata().getUid();
-        if (receivers.none() || uid == null || !Instant.now().isBefore(holdEnds) || !queued.add(uid)) {
+        Instant now = Instant.now();
+        if (receivers.none() || uid == null || !now.isBefore(holdEnds) || queued.containsKey(uid)) {
             return;
         }
+        if (!policies.synced()) {
+            // Only at start: sending now would miss the receivers the policy names.
+            vertx.setTimer(UNSYNCED_RETRY_MS, t -> pending(request, created, holdEnds));
+            return;
+        }
+        if (queued.putIfAbsent(uid, holdEnds) != null) {
+            return;
+        }
+        queued.values().removeIf(end -> end.isBefore(now));
         String policy = request.getSpec() == null ? null : request.getSpec().policy();
         Receivers.Selection selection = receivers.select(named(policy));
         if (!selection.unknown().isEmpty()) {
@@ -74,14 +95,14 @@ public class ApprovalNotifier {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the notification of " + request.getMetadata().getName(), e);
         }
-        long now = System.nanoTime();
+        long queuedAt = System.nanoTime();
         for (Receiver receiver : selection.receivers()) {
             dispatcher.submit(new Delivery(receiver, request.getMetadata().getName(),
-                    receiver.type() == Receiver.Type.slack ? slack : json, now));
+                    receiver.type() == Receiver.Type.slack ? slack : json, queuedAt));
         }
     }
 
-    /** A request no longer Pending: forgotten, so the set of queued UIDs does not grow forever. */
+    /** A request no longer Pending: forgotten at once, its hold being over. */
     public void finished(ApprovalRequest request) {
         String uid = request.getMetadata().getUid();
         if (uid != null) {

@@ -183,6 +183,11 @@ public class PolicyBundles {
         return policy == null ? null : policy.getMetadata().getGeneration();
     }
 
+    /** Whether both policy views hold every policy (false until the informers have synced at start). */
+    public boolean synced() {
+        return synced;
+    }
+
     /**
      * The spec of the policy an ApprovalRequest names ({@code AgentPolicy/ns/name} or
      * {@code ClusterAgentPolicy/name}) as this operator's view has it; null if it is gone, the
