@@ -31,6 +31,10 @@ class ChartSchemaIT {
             exempt-without-namespace.yaml | at '/webhook/exemptServiceAccounts/0': 'builder' does not match pattern
             host-port.yaml                | at '/proxy/hostPort': minimum: got 0, want 1
             approver-groups-not-a-list.yaml | at '/approvers/groups': got string, want array
+            receiver-name.yaml            | at '/notifications/receivers/0/name': 'team-a' does not match pattern
+            receiver-without-secret.yaml  | at '/notifications/receivers/0': missing property 'urlSecret'
+            receiver-plain-url.yaml       | at '/notifications/receivers/0': additional properties 'url' not allowed
+            receiver-type.yaml            | at '/notifications/receivers/0/type': value must be one of 'json', 'slack'
             """)
     void refusedBySchema(String file, String message) throws URISyntaxException {
         Path values = values(file);
@@ -55,6 +59,16 @@ class ChartSchemaIT {
         assertThat(template.stderr()).contains(message);
         assertThat(helm.run("lint", "--strict", Helm.chart().toString(), "-f", values.toString()).output())
                 .contains("[INFO] Fail: " + message);
+    }
+
+    /** Two receivers of one name would set the same environment variables: the template refuses. */
+    @Test
+    void aReceiverNameUsedTwiceIsRefusedByTheTemplate() throws URISyntaxException {
+        Path values = values("receiver-names-twice.yaml");
+        String message = "notifications.receivers: the name ops is used twice";
+        Helm.Result template = helm.run("template", "agentguard", Helm.chart().toString(), "-f", values.toString());
+        assertThat(template.exitCode()).as(template.output()).isNotZero();
+        assertThat(template.stderr()).contains(message);
     }
 
     private Path values(String file) throws URISyntaxException {

@@ -122,6 +122,47 @@ class ChartTemplateIT {
                 .containsExactly("Group/oidc:sre", "Group/oidc:leads");
     }
 
+    /**
+     * Notification receivers reach the operator as its config's environment variables, the URL
+     * (a credential) only through a secretKeyRef; without receivers or a console URL, none is set.
+     */
+    @Test
+    void notificationReceiversAreOperatorEnvWithTheUrlFromTheirSecret() {
+        assertThat(operator(render()).getEnv()).noneMatch(e -> e.getName().contains("NOTIFICATIONS"));
+
+        Container operator = operator(render("--set", "notifications.consoleUrl=https://agentguard.example.com",
+                "--set-json", "notifications.receivers=[{\"name\":\"ops\",\"type\":\"slack\",\"default\":true,"
+                        + "\"urlSecret\":{\"name\":\"agentguard-slack\",\"key\":\"url\"}},"
+                        + "{\"name\":\"audit\",\"type\":\"json\",\"urlSecret\":{\"name\":\"hooks\",\"key\":\"audit\"}}]"));
+        Map<String, io.fabric8.kubernetes.api.model.EnvVar> env = operator.getEnv().stream()
+                .filter(e -> e.getName().contains("NOTIFICATIONS"))
+                .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e));
+        assertThat(env).containsOnlyKeys("AGENTGUARD_OPERATOR_NOTIFICATIONS_CONSOLE_URL",
+                "AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_OPS_TYPE",
+                "AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_OPS_DEFAULT",
+                "AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_OPS_URL",
+                "AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_AUDIT_TYPE",
+                "AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_AUDIT_DEFAULT",
+                "AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_AUDIT_URL");
+        assertThat(env.get("AGENTGUARD_OPERATOR_NOTIFICATIONS_CONSOLE_URL").getValue())
+                .isEqualTo("https://agentguard.example.com");
+        assertThat(env.get("AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_OPS_TYPE").getValue()).isEqualTo("slack");
+        assertThat(env.get("AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_OPS_DEFAULT").getValue()).isEqualTo("true");
+        assertThat(env.get("AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_AUDIT_DEFAULT").getValue()).isEqualTo("false");
+        var url = env.get("AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_OPS_URL");
+        assertThat(url.getValue()).isNull();
+        assertThat(url.getValueFrom().getSecretKeyRef().getName()).isEqualTo("agentguard-slack");
+        assertThat(url.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("url");
+        assertThat(env.get("AGENTGUARD_OPERATOR_NOTIFICATIONS_RECEIVERS_AUDIT_URL").getValueFrom().getSecretKeyRef()
+                .getKey()).isEqualTo("audit");
+    }
+
+    private static Container operator(List<HasMetadata> objects) {
+        return objects.stream().filter(o -> o.getMetadata().getName().equals("agentguard-operator"))
+                .flatMap(ChartTemplateIT::podSpec).flatMap(pod -> pod.getContainers().stream())
+                .filter(c -> c.getName().equals("operator")).findFirst().orElseThrow();
+    }
+
     private static void hardened(Container container) {
         var context = container.getSecurityContext();
         assertThat(context.getAllowPrivilegeEscalation()).as(container.getName()).isFalse();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import dev.agentguard.operator.approval.ApprovalsConfig;
 import dev.agentguard.operator.certificates.CertificatesConfig;
 import dev.agentguard.operator.egress.EgressConfig;
+import dev.agentguard.operator.notification.NotificationsConfig;
 import dev.agentguard.operator.policy.PolicyOperatorConfig;
 import dev.agentguard.operator.session.SessionsConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -69,6 +70,7 @@ class OperatorConfigTest {
                 .withMapping(OperatorConfig.class).withMapping(CertificatesConfig.class)
                 .withMapping(PolicyOperatorConfig.class).withMapping(ApprovalsConfig.class)
                 .withMapping(SessionsConfig.class).withMapping(EgressConfig.class)
+                .withMapping(NotificationsConfig.class)
                 .withSources(new PropertiesConfigSource(properties, 250), new EnvConfigSource(env, 300))
                 .build();
     }

@@ -21,9 +21,14 @@ final class ApprovalLifecycle {
 
     /** When a pending request becomes Expired: creation + wait + grace. */
     static Instant expiresAt(ApprovalRequest request, ApprovalsConfig config) {
+        return holdEnds(request, config).plus(config.grace());
+    }
+
+    /** When the proxy stops holding the request and refuses it: creation + wait. */
+    static Instant holdEnds(ApprovalRequest request, ApprovalsConfig config) {
         Integer wait = request.getSpec() == null ? null : request.getSpec().waitSeconds();
         Duration held = wait == null ? config.defaultWait() : Duration.ofSeconds(wait);
-        return created(request).plus(held).plus(config.grace());
+        return created(request).plus(held);
     }
 
     /** When a finished request is deleted: decision + retention (creation if it carries no decision time). */

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.v1alpha1.ApprovalPhase;
 import dev.agentguard.operator.OperatorConfig;
+import dev.agentguard.operator.notification.ApprovalNotifier;
 import dev.agentguard.api.v1alpha1.ApprovalRequest;
 import dev.agentguard.api.v1alpha1.ApprovalRequestStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,9 +40,13 @@ public class ApprovalRequestReconciler implements Reconciler<ApprovalRequest> {
     /** Who expires requests; the approval webhook lets only this identity set Expired (and records it itself). */
     private final String operator;
 
-    ApprovalRequestReconciler(ApprovalsConfig config, OperatorConfig operatorConfig, KubernetesClient client) {
+    private final ApprovalNotifier notifier;
+
+    ApprovalRequestReconciler(ApprovalsConfig config, OperatorConfig operatorConfig, KubernetesClient client,
+            ApprovalNotifier notifier) {
         this.config = config;
         this.client = client;
+        this.notifier = notifier;
         this.operator = OperatorConfig.serviceAccountUser(operatorConfig.systemNamespace());
     }
 
@@ -49,6 +54,7 @@ public class ApprovalRequestReconciler implements Reconciler<ApprovalRequest> {
     public UpdateControl<ApprovalRequest> reconcile(ApprovalRequest request, Context<ApprovalRequest> context) {
         Instant now = Instant.now();
         if (ApprovalLifecycle.pending(request)) {
+            queueNotifications(request);
             Instant due = ApprovalLifecycle.expiresAt(request, config);
             if (now.isBefore(due)) {
                 return UpdateControl.<ApprovalRequest>noUpdate().rescheduleAfter(Duration.between(now, due));
@@ -61,6 +67,7 @@ public class ApprovalRequestReconciler implements Reconciler<ApprovalRequest> {
             LOG.infof("approval request %s expired", request.getMetadata().getName());
             return UpdateControl.patchStatus(request).rescheduleAfter(config.retention());
         }
+        notifier.finished(request);
         Instant delete = ApprovalLifecycle.deleteAt(request, config);
         if (now.isBefore(delete)) {
             return UpdateControl.<ApprovalRequest>noUpdate().rescheduleAfter(Duration.between(now, delete));
@@ -69,5 +76,17 @@ public class ApprovalRequestReconciler implements Reconciler<ApprovalRequest> {
                 request.getStatus().phase(), config.retention());
         client.resource(request).delete();
         return UpdateControl.noUpdate();
+    }
+
+    /**
+     * Queues the request's notifications (the first time it is seen Pending). Only queues: the
+     * expiry below never waits on a receiver, and a failure here must not stop it either.
+     */
+    private void queueNotifications(ApprovalRequest request) {
+        try {
+            notifier.pending(request, ApprovalLifecycle.created(request), ApprovalLifecycle.holdEnds(request, config));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "notifications of approval request %s not queued", request.getMetadata().getName());
+        }
     }
 }

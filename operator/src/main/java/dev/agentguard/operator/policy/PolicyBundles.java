@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
 import dev.agentguard.api.v1alpha1.ClusterAgentPolicy;
+import dev.agentguard.api.v1alpha1.PolicySpec;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -180,6 +181,32 @@ public class PolicyBundles {
                 ? namespaced.getStore().getByKey(parts[1] + "/" + parts[2])
                 : clusterWide.getStore().getByKey(parts[2]);
         return policy == null ? null : policy.getMetadata().getGeneration();
+    }
+
+    /** Whether both policy views hold every policy (false until the informers have synced at start). */
+    public boolean synced() {
+        return synced;
+    }
+
+    /**
+     * The spec of the policy an ApprovalRequest names ({@code AgentPolicy/ns/name} or
+     * {@code ClusterAgentPolicy/name}) as this operator's view has it; null if it is gone, the
+     * reference is malformed, or the views have not synced yet.
+     */
+    public PolicySpec spec(String ref) {
+        if (ref == null || !synced) {
+            return null;
+        }
+        String[] parts = ref.split("/");
+        if (parts.length == 3 && parts[0].equals("AgentPolicy")) {
+            AgentPolicy p = namespaced.getStore().getByKey(parts[1] + "/" + parts[2]);
+            return p == null ? null : p.getSpec();
+        }
+        if (parts.length == 2 && parts[0].equals("ClusterAgentPolicy")) {
+            ClusterAgentPolicy p = clusterWide.getStore().getByKey(parts[1]);
+            return p == null ? null : p.getSpec();
+        }
+        return null;
     }
 
     /**

@@ -8,7 +8,10 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import dev.agentguard.api.policy.PolicyBundle;
+import dev.agentguard.api.v1alpha1.ApprovalSettings;
+import dev.agentguard.api.v1alpha1.PolicySpec;
 import dev.agentguard.api.v1alpha1.PolicyStatus;
+import dev.agentguard.operator.notification.NotificationsConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -38,6 +41,8 @@ abstract class PolicyReconciler<P extends CustomResource<?, PolicyStatus>> imple
     PolicyBundles bundles;
     @Inject
     PolicyOperatorConfig config;
+    @Inject
+    NotificationsConfig notifications;
     private final Class<P> kind;
     private volatile InformerEventSource<Lease, P> leases;
 
@@ -98,6 +103,8 @@ abstract class PolicyReconciler<P extends CustomResource<?, PolicyStatus>> imple
                     "waiting for generation " + generation + " to enter the policy bundle",
                     policy.getStatus() == null ? null : policy.getStatus().getProxies());
         }
+        next = PolicyStatuses.withReceivers(next, policy.getStatus(), generation, notifyReceivers(policy),
+                notifications.receivers().keySet());
         UpdateControl<P> control;
         if (PolicyStatuses.same(policy.getStatus(), next)) {
             control = UpdateControl.noUpdate();
@@ -106,5 +113,10 @@ abstract class PolicyReconciler<P extends CustomResource<?, PolicyStatus>> imple
             control = UpdateControl.patchStatus(policy);
         }
         return retry ? control.rescheduleAfter(RETRY) : control;
+    }
+
+    private List<String> notifyReceivers(P policy) {
+        ApprovalSettings approval = policy.getSpec() instanceof PolicySpec spec ? spec.getApproval() : null;
+        return approval == null ? null : approval.notifyReceivers();
     }
 }

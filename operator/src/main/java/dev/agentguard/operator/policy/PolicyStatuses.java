@@ -4,8 +4,10 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.agentguard.api.v1alpha1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -18,6 +20,8 @@ final class PolicyStatuses {
     static final String INVALID = "Invalid";
     static final String PENDING = "Pending";
     static final String BUNDLE_TOO_LARGE = "BundleTooLarge";
+    /** Condition of a policy that names notification receivers: does the operator have them all. */
+    static final String RECEIVERS_KNOWN = "NotifyReceiversKnown";
 
     private PolicyStatuses() {
     }
@@ -36,6 +40,38 @@ final class PolicyStatuses {
         next.setProxies(proxies);
         next.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(status).withReason(reason)
                 .withMessage(message).withObservedGeneration(generation).withLastTransitionTime(since).build()));
+        return next;
+    }
+
+    /**
+     * Adds to {@code next}, when the policy names receivers in spec.approval.notify, whether the
+     * operator has them all. A condition of its own, not Ready's: a policy naming a receiver
+     * that is not there is still enforced, only its requests reach fewer people.
+     */
+    static PolicyStatus withReceivers(PolicyStatus next, PolicyStatus previous, long generation, List<String> named,
+            Set<String> configured) {
+        if (named == null || named.isEmpty()) {
+            return next;
+        }
+        List<String> unknown = named.stream().filter(n -> n == null || !configured.contains(n)).map(String::valueOf)
+                .distinct().toList();
+        boolean known = unknown.isEmpty();
+        String status = known ? "True" : "False";
+        Condition old = previous == null || previous.getConditions() == null ? null
+                : previous.getConditions().stream().filter(c -> RECEIVERS_KNOWN.equals(c.getType())).findFirst()
+                        .orElse(null);
+        String since = old != null && status.equals(old.getStatus()) && old.getLastTransitionTime() != null
+                ? old.getLastTransitionTime()
+                : DateTimeFormatter.ISO_INSTANT.format(ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS));
+        Condition condition = new ConditionBuilder().withType(RECEIVERS_KNOWN).withStatus(status)
+                .withReason(known ? "Configured" : "UnknownReceivers")
+                .withMessage(known ? "every receiver in spec.approval.notify is configured"
+                        : "spec.approval.notify names receivers the operator does not have: " + String.join(", ", unknown)
+                                + "; this policy's approval requests go to the others (ask your cluster admin)")
+                .withObservedGeneration(generation).withLastTransitionTime(since).build();
+        List<Condition> conditions = new ArrayList<>(next.getConditions() == null ? List.of() : next.getConditions());
+        conditions.add(condition);
+        next.setConditions(List.copyOf(conditions));
         return next;
     }
 
