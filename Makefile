@@ -62,7 +62,7 @@ build: ## Compile and package every module (no tests)
 	$(MVN) $(MVN_FLAGS) package -DskipTests
 
 .PHONY: test
-test: fresh-cache-check kube-binaries helm test-tools ## Run the whole suite: unit tests and integration tests against a real kube-apiserver
+test: fresh-cache-check kube-binaries helm keycloak test-tools ## Run the whole suite: unit tests and integration tests against a real kube-apiserver
 	$(MVN) $(MVN_FLAGS) verify
 
 .PHONY: unit-test
@@ -102,6 +102,10 @@ fresh-cache-check: ## Prove the binary build needs no warm cache: build kwok wit
 .PHONY: helm
 helm: ## Build (or reuse from cache) helm, pinned in hack/helm/go.mod, for the chart's tests
 	hack/helm.sh >/dev/null
+
+.PHONY: keycloak
+keycloak: ## Fetch (or reuse from cache) Keycloak from Maven Central, pinned in hack/keycloak.sh, the tests' OIDC provider (needs JDK 21+)
+	hack/keycloak.sh >/dev/null
 
 .PHONY: test-tools
 test-tools: ## Install (or reuse from cache) the asciinema player the tests replay recordings with

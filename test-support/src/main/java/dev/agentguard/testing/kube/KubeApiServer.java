@@ -30,6 +30,7 @@ import dev.agentguard.pki.CertificateAuthority;
 import dev.agentguard.pki.IssuedCertificate;
 import dev.agentguard.pki.Keys;
 import dev.agentguard.pki.Pem;
+import dev.agentguard.testing.oidc.OidcIssuer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -52,6 +53,9 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
 
     /** Issuer and audience of service-account tokens, as in a default cluster. */
     public static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
+    /** What a control plane from {@link #startTrusting} puts before an OIDC user's preferred_username. */
+    public static final String OIDC_USERNAME_PREFIX = OidcAuthentication.USERNAME_PREFIX;
 
     /** The simulated node (kwok): pods scheduled to it run, and exec runs their command locally. */
     public static final String KWOK_NODE = "kwok-node";
@@ -84,6 +88,8 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
     private Config adminConfig;
     private KubernetesClient admin;
     private Path adminKubeconfig;
+    /** An OIDC provider whose tokens this control plane accepts, or null (client certificates and SA tokens only). */
+    private OidcIssuer trustedIssuer;
 
     private KubeApiServer(KubeBinaries binaries, Path workDir) {
         this.binaries = binaries;
@@ -189,8 +195,30 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         return start(KubeBinaries.locate(), workDir);
     }
 
+    /**
+     * A control plane of its own (not {@link #shared()}) that also authenticates users by the
+     * tokens of {@code issuer}, through structured authentication configuration: username
+     * {@value #OIDC_USERNAME_PREFIX}{@code <preferred_username>}, groups from the
+     * {@code groups} claim as they are. The caller closes it.
+     */
+    public static KubeApiServer startTrusting(OidcIssuer issuer) {
+        Path workDir;
+        try {
+            workDir = Files.createTempDirectory("agentguard-kube-oidc-");
+        } catch (IOException e) {
+            throw new KubeStartException("cannot create a work directory: " + e.getMessage(), e);
+        }
+        KubeApiServer server = new KubeApiServer(KubeBinaries.locate(), workDir);
+        server.trustedIssuer = issuer;
+        return start(server);
+    }
+
     private static KubeApiServer start(KubeBinaries binaries, Path workDir) {
-        KubeApiServer server = new KubeApiServer(binaries, workDir);
+        return start(new KubeApiServer(binaries, workDir));
+    }
+
+    private static KubeApiServer start(KubeApiServer server) {
+        Path workDir = server.workDir;
         try {
             long started = System.nanoTime();
             server.startAll();
@@ -243,7 +271,7 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         etcd.awaitReady(() -> answers200(plain, "http://127.0.0.1:" + etcdPort + "/health"), START_TIMEOUT);
 
-        ManagedProcess apiServer = launch("kube-apiserver", List.of(binaries.kubeApiServer().toString(),
+        List<String> apiServerArgs = new ArrayList<>(List.of(binaries.kubeApiServer().toString(),
                 "--bind-address=127.0.0.1",
                 "--advertise-address=127.0.0.1",
                 // The endpoint reconciler refuses loopback addresses; no in-cluster client needs it here.
@@ -265,6 +293,12 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
                 "--profiling=false",
                 "--cert-dir=" + workDir.resolve("apiserver-certs"),
                 "--v=1"));
+        if (trustedIssuer != null) {
+            // Structured authentication configuration; it excludes the --oidc-* flags.
+            apiServerArgs.add("--authentication-config="
+                    + write("authentication-config.yaml", OidcAuthentication.render(trustedIssuer)));
+        }
+        ManagedProcess apiServer = launch("kube-apiserver", apiServerArgs);
         // HTTP/1.1: the JDK client's HTTP/2 preface gets a GOAWAY from Go's server.
         HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))

@@ -1,0 +1,48 @@
+package dev.agentguard.testing.kube;
+
+import dev.agentguard.testing.oidc.OidcIssuer;
+
+/**
+ * The kube-apiserver's structured authentication configuration ({@code --authentication-config},
+ * {@code apiserver.config.k8s.io/v1}, GA in the built Kubernetes) trusting one OIDC issuer.
+ *
+ * <p>Users become {@value #USERNAME_PREFIX}{@code <preferred_username>}: the prefix keeps a
+ * Keycloak user from ever being taken for a ServiceAccount, a node or a client-certificate user,
+ * and it is what the console's decidedBy will show. Groups come unprefixed (RBAC binds
+ * {@code agentguard:approvers} as it is named in Keycloak), but no claim may yield a
+ * {@code system:} user or group, so a realm admin cannot mint {@code system:masters}.
+ */
+final class OidcAuthentication {
+
+    static final String USERNAME_PREFIX = "oidc:";
+
+    private OidcAuthentication() {
+    }
+
+    static String render(OidcIssuer issuer) {
+        return """
+                apiVersion: apiserver.config.k8s.io/v1
+                kind: AuthenticationConfiguration
+                jwt:
+                - issuer:
+                    url: %s
+                    audiences:
+                    - %s
+                    certificateAuthority: |
+                %s
+                  claimMappings:
+                    username:
+                      claim: preferred_username
+                      prefix: "%s"
+                    groups:
+                      claim: groups
+                      prefix: ""
+                  userValidationRules:
+                  - expression: "!user.username.startsWith('system:')"
+                    message: "an OIDC user may not be a system: user"
+                  - expression: "user.groups.all(g, !g.startsWith('system:'))"
+                    message: "an OIDC user may not claim a system: group"
+                """.formatted(issuer.url(), issuer.audience(), issuer.caPem().strip().indent(6).stripTrailing(),
+                USERNAME_PREFIX);
+    }
+}
