@@ -16,8 +16,13 @@ public final class HttpStatus {
     }
 
     public static int of(String url) {
+        return of(HTTP, url);
+    }
+
+    /** With a client of the caller's, e.g. one that trusts a test CA. */
+    public static int of(HttpClient client, String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

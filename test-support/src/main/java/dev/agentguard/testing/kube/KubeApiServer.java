@@ -30,6 +30,7 @@ import dev.agentguard.pki.CertificateAuthority;
 import dev.agentguard.pki.IssuedCertificate;
 import dev.agentguard.pki.Keys;
 import dev.agentguard.pki.Pem;
+import dev.agentguard.testing.apps.HttpStatus;
 import dev.agentguard.testing.oidc.OidcIssuer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -269,7 +270,7 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
                 "--unsafe-no-fsync=true",
                 "--log-level=warn"));
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        etcd.awaitReady(() -> answers200(plain, "http://127.0.0.1:" + etcdPort + "/health"), START_TIMEOUT);
+        etcd.awaitReady(() -> HttpStatus.of(plain, "http://127.0.0.1:" + etcdPort + "/health") == 200, START_TIMEOUT);
 
         List<String> apiServerArgs = new ArrayList<>(List.of(binaries.kubeApiServer().toString(),
                 "--bind-address=127.0.0.1",
@@ -303,7 +304,7 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
         HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
                 .sslContext(trusting(pki.root().certificate())).build();
-        apiServer.awaitReady(() -> answers200(tls, url + "/readyz"), START_TIMEOUT);
+        apiServer.awaitReady(() -> HttpStatus.of(tls, url + "/readyz") == 200, START_TIMEOUT);
 
         adminConfig = Config.fromKubeconfig(Kubeconfig.render(url, pki.root().certificatePem(), adminCert));
         admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
@@ -511,18 +512,6 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean answers200(HttpClient client, String url) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
-            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

@@ -32,6 +32,7 @@ import javax.net.ssl.TrustManagerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.agentguard.testing.apps.HttpStatus;
 import dev.agentguard.testing.kube.TestTls;
 
 /**
@@ -150,7 +151,7 @@ public final class Keycloak implements AutoCloseable {
 
     private void awaitReady(String url, Path log) {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!answers200(url)) {
+        while (HttpStatus.of(http, url) != 200) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Keycloak exited with code " + process.exitValue()
                         + " before it was ready; last lines of " + log + ":\n" + tail(log));
@@ -166,18 +167,6 @@ public final class Keycloak implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for Keycloak", e);
             }
-        }
-    }
-
-    private boolean answers200(String url) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build();
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
