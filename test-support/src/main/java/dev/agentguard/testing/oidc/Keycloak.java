@@ -3,8 +3,6 @@ package dev.agentguard.testing.oidc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,6 +31,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.agentguard.testing.apps.HttpStatus;
+import dev.agentguard.testing.apps.PackagedApp;
+import dev.agentguard.testing.kube.RepoFiles;
 import dev.agentguard.testing.kube.TestTls;
 
 /**
@@ -67,15 +67,15 @@ public final class Keycloak implements AutoCloseable {
     private final TestTls tls;
     private final int port;
     private final HttpClient http;
-    private final Duration startup;
+    /** Set once it is ready; the shutdown hook holds this same instance. */
+    private Duration startup = Duration.ZERO;
 
-    private Keycloak(Path home, Process process, TestTls tls, int port, HttpClient http, Duration startup) {
+    private Keycloak(Path home, Process process, TestTls tls, int port, HttpClient http) {
         this.home = home;
         this.process = process;
         this.tls = tls;
         this.port = port;
         this.http = http;
-        this.startup = startup;
     }
 
     /** Starts Keycloak and returns once its readiness check passes and the realm is served. */
@@ -83,8 +83,8 @@ public final class Keycloak implements AutoCloseable {
         Path jdk = KeycloakJdk.locate();
         Path dist = runScript(jdk);
         TestTls tls = TestTls.issue("keycloak");
-        int port = freePort();
-        int managementPort = freePort();
+        int port = PackagedApp.freePort();
+        int managementPort = PackagedApp.freePort();
         Path home;
         try {
             home = Files.createTempDirectory("agentguard-keycloak-");
@@ -114,7 +114,7 @@ public final class Keycloak implements AutoCloseable {
         }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).sslContext(trusting(tls)).build();
-        Keycloak keycloak = new Keycloak(home, process, tls, port, http, Duration.ZERO);
+        Keycloak keycloak = new Keycloak(home, process, tls, port, http);
         Runtime.getRuntime().addShutdownHook(new Thread(keycloak::close, "keycloak-shutdown"));
         try {
             keycloak.awaitReady("https://127.0.0.1:" + managementPort + "/health/ready", log);
@@ -125,7 +125,8 @@ public final class Keycloak implements AutoCloseable {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         LOG.log(System.Logger.Level.INFO, "Keycloak ready at {0} in {1} ms (home {2})", url, took.toMillis(), home);
-        return new Keycloak(home, process, tls, port, http, took);
+        keycloak.startup = took;
+        return keycloak;
     }
 
     /**
@@ -236,15 +237,7 @@ public final class Keycloak implements AutoCloseable {
     }
 
     private static Path runScript(Path jdk) {
-        Path script = null;
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null && script == null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve(SCRIPT))) {
-                script = dir.resolve(SCRIPT);
-            }
-        }
-        if (script == null) {
-            throw new IllegalStateException("cannot find " + SCRIPT + " above " + Path.of("").toAbsolutePath());
-        }
+        Path script = RepoFiles.find(SCRIPT);
         try {
             Path output = Files.createTempFile("keycloak-script", ".out");
             ProcessBuilder builder = new ProcessBuilder(List.of("bash", script.toString()))
@@ -286,14 +279,6 @@ public final class Keycloak implements AutoCloseable {
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot trust the Keycloak test CA", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
         }
     }
 
