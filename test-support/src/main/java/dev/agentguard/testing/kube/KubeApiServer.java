@@ -57,6 +57,10 @@ public final class KubeApiServer implements KubeCluster, AutoCloseable {
 
     /** What a control plane from {@link #startTrusting} puts before an OIDC user's preferred_username. */
     public static final String OIDC_USERNAME_PREFIX = OidcAuthentication.USERNAME_PREFIX;
+    /** User extra key carrying an OIDC token's {@code auth_time} (decimal seconds since the epoch). */
+    public static final String OIDC_AUTH_TIME_EXTRA = OidcAuthentication.AUTH_TIME_EXTRA;
+    /** User extra key carrying an OIDC token's {@code acr}. */
+    public static final String OIDC_ACR_EXTRA = OidcAuthentication.ACR_EXTRA;
 
     /** The simulated node (kwok): pods scheduled to it run, and exec runs their command locally. */
     public static final String KWOK_NODE = "kwok-node";

@@ -15,6 +15,10 @@ import dev.agentguard.testing.oidc.OidcIssuer;
 final class OidcAuthentication {
 
     static final String USERNAME_PREFIX = "oidc:";
+    /** The token's auth_time (decimal seconds since the epoch) as user extra: the approvals webhook sees no token. */
+    static final String AUTH_TIME_EXTRA = "agentguard.dev/auth-time";
+    /** The token's acr as user extra, for the same reason. */
+    static final String ACR_EXTRA = "agentguard.dev/acr";
 
     private OidcAuthentication() {
     }
@@ -37,12 +41,17 @@ final class OidcAuthentication {
                     groups:
                       claim: groups
                       prefix: ""
+                    extra:
+                    - key: "%s"
+                      valueExpression: "has(claims.auth_time) ? string(int(claims.auth_time)) : ''"
+                    - key: "%s"
+                      valueExpression: "has(claims.acr) ? string(claims.acr) : ''"
                   userValidationRules:
                   - expression: "!user.username.startsWith('system:')"
                     message: "an OIDC user may not be a system: user"
                   - expression: "user.groups.all(g, !g.startsWith('system:'))"
                     message: "an OIDC user may not claim a system: group"
                 """.formatted(issuer.url(), issuer.audience(), issuer.caPem().strip().indent(6).stripTrailing(),
-                USERNAME_PREFIX);
+                USERNAME_PREFIX, AUTH_TIME_EXTRA, ACR_EXTRA);
     }
 }

@@ -52,6 +52,8 @@ public final class Keycloak implements AutoCloseable {
     public static final String AUDIENCE = "agentguard";
     /** The public client with direct-access (password) grants, for tests only. */
     public static final String TEST_CLIENT = "agentguard-test";
+    /** Where {@link #browserLogin} is sent back with the code; nothing listens there, the redirect is read. */
+    static final String BROWSER_REDIRECT = "http://127.0.0.1/agentguard-test/callback";
     /** A client without the agentguard audience mapper: its tokens are for another application. */
     public static final String OTHER_CLIENT = "other-app";
 
@@ -67,10 +69,12 @@ public final class Keycloak implements AutoCloseable {
     private final TestTls tls;
     private final int port;
     private final HttpClient http;
+    private final SSLContext sslContext;
     /** Set once it is ready; the shutdown hook holds this same instance. */
     private Duration startup = Duration.ZERO;
 
-    private Keycloak(Path home, Process process, TestTls tls, int port, HttpClient http) {
+    private Keycloak(Path home, Process process, TestTls tls, int port, HttpClient http, SSLContext sslContext) {
+        this.sslContext = sslContext;
         this.home = home;
         this.process = process;
         this.tls = tls;
@@ -112,9 +116,10 @@ public final class Keycloak implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Keycloak", e);
         }
+        SSLContext sslContext = trusting(tls);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).sslContext(trusting(tls)).build();
-        Keycloak keycloak = new Keycloak(home, process, tls, port, http);
+                .connectTimeout(Duration.ofSeconds(2)).sslContext(sslContext).build();
+        Keycloak keycloak = new Keycloak(home, process, tls, port, http, sslContext);
         Runtime.getRuntime().addShutdownHook(new Thread(keycloak::close, "keycloak-shutdown"));
         try {
             keycloak.awaitReady("https://127.0.0.1:" + managementPort + "/health/ready", log);
@@ -217,6 +222,15 @@ public final class Keycloak implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during a password grant", e);
         }
+    }
+
+    /**
+     * A login through Keycloak's own login page (authorization code flow with PKCE, on {@value #TEST_CLIENT}),
+     * as a browser does it: unlike a password grant, it is a login Keycloak records the time of, so the
+     * tokens carry {@code auth_time}.
+     */
+    public Tokens browserLogin(String user, String password) {
+        return new BrowserLogin(issuerUrl(), TEST_CLIENT, BROWSER_REDIRECT, sslContext).login(user, password);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,6 +64,29 @@ class OidcAuthenticationIT {
         JsonNode user = JSON.readTree(result.stdout()).path("status").path("userInfo");
         assertThat(user.path("username").asText()).isEqualTo(KubeApiServer.OIDC_USERNAME_PREFIX + "alice");
         assertThat(groups(user)).contains("agentguard:approvers", "system:authenticated");
+    }
+
+    @Test
+    void loginTimeAndAcrReachTheUserAsExtra() throws IOException {
+        long before = Instant.now().getEpochSecond();
+        // A password grant is no login Keycloak records a time for: its tokens carry no auth_time.
+        String token = keycloak.browserLogin("alice", "alice-test-password").idToken();
+        KubectlResult result = whoami(token);
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        JsonNode extra = JSON.readTree(result.stdout()).path("status").path("userInfo").path("extra");
+        JsonNode authTime = extra.path(KubeApiServer.OIDC_AUTH_TIME_EXTRA);
+        assertThat(authTime.size()).as(extra.toString()).isEqualTo(1);
+        // Keycloak's clock and ours are the same machine's: the login happened in this test.
+        assertThat(authTime.get(0).asText()).matches("[0-9]+");
+        assertThat(Long.parseLong(authTime.get(0).asText())).isGreaterThanOrEqualTo(before - 1);
+        assertThat(extra.path(KubeApiServer.OIDC_ACR_EXTRA).get(0).asText()).isEqualTo("1");
+
+        // No claim, no key: the mapping's "" leaves the extra out rather than sending an empty login time.
+        String password = keycloak.passwordGrant("alice", "alice-test-password", Keycloak.TEST_CLIENT).accessToken();
+        KubectlResult noLoginTime = whoami(password);
+        assertThat(noLoginTime.exitCode()).as(noLoginTime.stderr()).isZero();
+        JsonNode without = JSON.readTree(noLoginTime.stdout()).path("status").path("userInfo").path("extra");
+        assertThat(without.has(KubeApiServer.OIDC_AUTH_TIME_EXTRA)).as(without.toString()).isFalse();
     }
 
     @Test
