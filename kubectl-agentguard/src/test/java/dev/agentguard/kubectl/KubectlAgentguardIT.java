@@ -216,7 +216,7 @@ class KubectlAgentguardIT {
                 "node-1"), new RequestRef("delete", "apps", "deployments", null, AGENTS, deployment,
                         "/apis/apps/v1/namespaces/" + AGENTS + "/deployments/" + deployment, null),
                 POLICY, "approve-deletes", "deletes need a human", "f" + UUID.randomUUID().toString().replace("-", ""),
-                300, 900));
+                300, 900, null));
         return admin.resources(ApprovalRequest.class).inNamespace(SYSTEM).resource(request).create().getMetadata()
                 .getName();
     }

@@ -66,6 +66,9 @@ public record CompiledPolicy(PolicyRef ref, Mode mode, AgentSelector agentSelect
                 }
             }
         }
+        if (spec.getApproval() != null) {
+            StepUps.validate(spec.getApproval().stepUp(), "spec.approval.stepUp");
+        }
         List<CompiledExecRule> execRules = new ArrayList<>();
         boolean refuseOpaque = false;
         Long outputBudget = null;

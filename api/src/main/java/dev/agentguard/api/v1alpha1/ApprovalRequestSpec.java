@@ -13,5 +13,7 @@ public record ApprovalRequestSpec(
         @JsonPropertyDescription("The rule's reason, shown to approvers.") String reason,
         @Required @JsonPropertyDescription("Digest identifying identical requests; an approval grants them for the policy's grant TTL.") String fingerprint,
         @JsonPropertyDescription("Seconds the request is held before it is refused.") Integer waitSeconds,
-        @JsonPropertyDescription("Seconds an approval grants identical requests.") Integer grantTTLSeconds) {
+        @JsonPropertyDescription("Seconds an approval grants identical requests.") Integer grantTTLSeconds,
+        // Copied from the policy like grantTTLSeconds, so the requirement cannot be loosened under a pending request.
+        @JsonPropertyDescription("The policy's step-up requirement for approving, as it was when the request was made.") StepUp stepUp) {
 }

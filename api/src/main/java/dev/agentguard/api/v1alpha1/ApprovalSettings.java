@@ -28,5 +28,8 @@ public record ApprovalSettings(
         @Size(max = 16)
         @JsonPropertyDescription("Notification receivers (configured on the operator by the cluster admin) told of each new request of this policy, besides the default receivers. Unknown names are reported and skipped.")
         // Called notify in YAML; a record component cannot be (Object.notify() is final).
-        @JsonProperty("notify") List<String> notifyReceivers) {
+        @JsonProperty("notify") List<String> notifyReceivers,
+
+        @JsonPropertyDescription("Approving (not denying) requires a fresh or stronger OIDC login, taken from the approver's token through the API server's user extra agentguard.dev/auth-time and agentguard.dev/acr. Approvers without them (client certificates, ServiceAccounts) cannot approve.")
+        StepUp stepUp) {
 }

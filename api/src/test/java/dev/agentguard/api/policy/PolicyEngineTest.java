@@ -12,10 +12,12 @@ import dev.agentguard.api.v1alpha1.Action;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
 import dev.agentguard.api.v1alpha1.AgentSelector;
 import dev.agentguard.api.v1alpha1.ApiRule;
+import dev.agentguard.api.v1alpha1.ApprovalSettings;
 import dev.agentguard.api.v1alpha1.ClusterAgentPolicy;
 import dev.agentguard.api.v1alpha1.ClusterPolicySpec;
 import dev.agentguard.api.v1alpha1.Mode;
 import dev.agentguard.api.v1alpha1.PolicySpec;
+import dev.agentguard.api.v1alpha1.StepUp;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.api.Test;
@@ -170,6 +172,24 @@ class PolicyEngineTest {
                 .withKey("app").withOperator("Equals").withValues("x").endMatchExpression().build(), null));
         assertThatThrownBy(() -> CompiledPolicy.compile(agentPolicy("sel", "agents", badSelector)))
                 .hasMessageContaining("spec.agentSelector.podSelector: unknown operator 'Equals'");
+    }
+
+    @Test
+    void aStepUpMustRequireSomethingValid() {
+        assertThatThrownBy(() -> CompiledPolicy.compile(agentPolicy("s", "agents", withStepUp(new StepUp(null, List.of())))))
+                .hasMessage("spec.approval.stepUp: set maxAgeSeconds, acrValues or both");
+        assertThatThrownBy(() -> CompiledPolicy.compile(agentPolicy("s", "agents", withStepUp(new StepUp(0, null)))))
+                .hasMessage("spec.approval.stepUp.maxAgeSeconds: must be at least 1, got 0");
+        assertThatThrownBy(() -> CompiledPolicy.compile(agentPolicy("s", "agents",
+                withStepUp(new StepUp(null, List.of("gold", " "))))))
+                .hasMessage("spec.approval.stepUp.acrValues[1]: must not be empty");
+        CompiledPolicy.compile(agentPolicy("s", "agents", withStepUp(new StepUp(300, List.of("gold")))));
+    }
+
+    private static PolicySpec withStepUp(StepUp stepUp) {
+        PolicySpec spec = spec(Mode.Enforce);
+        spec.setApproval(new ApprovalSettings(List.of("approvers"), null, null, null, stepUp));
+        return spec;
     }
 
     @Test

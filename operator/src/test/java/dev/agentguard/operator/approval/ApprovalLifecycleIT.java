@@ -80,7 +80,7 @@ class ApprovalLifecycleIT {
                 new AgentRef("agents", "agent", "agent-0", null, null),
                 new RequestRef("delete", "", "pods", null, "agents", "web", "/api/v1/namespaces/agents/pods/web",
                         List.of()),
-                "AgentPolicy/agents/guard", "deletes", "risky", "fp-" + UUID.randomUUID(), waitSeconds, 60));
+                "AgentPolicy/agents/guard", "deletes", "risky", "fp-" + UUID.randomUUID(), waitSeconds, 60, null));
         return request;
     }
 }

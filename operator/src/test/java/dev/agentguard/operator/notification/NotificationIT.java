@@ -165,7 +165,7 @@ class NotificationIT {
         AgentPolicy policy = new AgentPolicy();
         policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
         PolicySpec spec = new PolicySpec();
-        spec.setApproval(new ApprovalSettings(null, 300, 60, notify));
+        spec.setApproval(new ApprovalSettings(null, 300, 60, notify, null));
         policy.setSpec(spec);
         admin.resource(policy).serverSideApply();
         String ref = "AgentPolicy/" + NAMESPACE + "/" + name;
@@ -183,7 +183,7 @@ class NotificationIT {
         request.setSpec(new ApprovalRequestSpec(new AgentRef(NAMESPACE, "agent", "agent-0", "uid-0", "node-1"),
                 new RequestRef("create", "", "pods", "exec", NAMESPACE, "web",
                         "/api/v1/namespaces/" + NAMESPACE + "/pods/web/exec", command),
-                policy, "exec-needs-approval", "exec is risky", "fp-" + UUID.randomUUID(), waitSeconds, 60));
+                policy, "exec-needs-approval", "exec is risky", "fp-" + UUID.randomUUID(), waitSeconds, 60, null));
         return request;
     }
 

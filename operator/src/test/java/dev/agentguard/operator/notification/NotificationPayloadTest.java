@@ -25,7 +25,7 @@ class NotificationPayloadTest {
         request.setSpec(new ApprovalRequestSpec(new AgentRef("team-a", "coder", pod, "pod-uid", "node-1"),
                 new RequestRef("create", "", "pods", "exec", "team-a", "web", "/api/v1/namespaces/team-a/pods/web/exec",
                         command),
-                "AgentPolicy/team-a/coder", "exec-needs-approval", reason, "fp", 120, 60));
+                "AgentPolicy/team-a/coder", "exec-needs-approval", reason, "fp", 120, 60, null));
         return request;
     }
 
