@@ -19,6 +19,7 @@ import dev.agentguard.api.v1alpha1.ApprovalRequestSpec;
 import dev.agentguard.api.v1alpha1.ApprovalRequestStatus;
 import dev.agentguard.api.v1alpha1.ApprovalSettings;
 import dev.agentguard.api.v1alpha1.RequestRef;
+import dev.agentguard.api.v1alpha1.StepUp;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -107,13 +108,17 @@ public final class ApprovalGate implements AutoCloseable {
         Duration grantTtl = Duration.ofSeconds(settings == null || settings.grantTTLSeconds() == null
                 ? DEFAULT_GRANT_SECONDS : settings.grantTTLSeconds());
 
-        return vertx.executeBlocking(() -> create(agent, podUid, request, command, match, fingerprint, wait, grantTtl), false)
+        // Copied into the request so the requirement cannot be loosened while it is pending.
+        StepUp stepUp = settings == null ? null : settings.stepUp();
+        return vertx.executeBlocking(() -> create(agent, podUid, request, command, match, fingerprint, wait, grantTtl,
+                stepUp), false)
                 .compose(created -> await(created, wait))
                 .map(decided -> outcome(decided, fingerprint, grantTtl, wait));
     }
 
     private ApprovalRequest create(AgentIdentity agent, String podUid, RequestAttributes request,
-            List<String> command, Decision.Match match, String fingerprint, Duration wait, Duration grantTtl) {
+            List<String> command, Decision.Match match, String fingerprint, Duration wait, Duration grantTtl,
+            StepUp stepUp) {
         ApprovalRequest approval = new ApprovalRequest();
         approval.setMetadata(new ObjectMetaBuilder()
                 .withGenerateName(agent.serviceAccount() + "-")
@@ -127,7 +132,7 @@ public final class ApprovalGate implements AutoCloseable {
                 new RequestRef(request.verb(), request.apiGroup(), request.resource(), request.subresource(),
                         request.namespace(), request.name(), request.path(), command.isEmpty() ? null : command),
                 match.policy().toString(), match.rule(), match.reason(), fingerprint,
-                (int) wait.toSeconds(), (int) grantTtl.toSeconds()));
+                (int) wait.toSeconds(), (int) grantTtl.toSeconds(), stepUp));
         ApprovalRequest created = client.resources(ApprovalRequest.class).inNamespace(namespace)
                 .resource(approval).create();
         LOG.infof("holding %s %s of %s for approval: approvalrequest %s/%s", request.verb(), request.path(),
