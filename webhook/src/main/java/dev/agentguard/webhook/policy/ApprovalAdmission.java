@@ -3,6 +3,7 @@ package dev.agentguard.webhook.policy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import dev.agentguard.api.v1alpha1.ApprovalRequestStatus;
 import dev.agentguard.api.v1alpha1.ApprovalSettings;
 import dev.agentguard.api.v1alpha1.ClusterAgentPolicy;
 import dev.agentguard.api.v1alpha1.PolicySpec;
+import dev.agentguard.api.v1alpha1.StepUp;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
@@ -37,7 +39,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  * <li>Pending → Approved or Denied by an approver of the request's policy: a member of one of the policy's
  * {@code spec.approval.approverGroups}, or a user allowed the {@code approve} verb on
  * {@code approvalrequests.agentguard.dev} (asked with a SubjectAccessReview for the caller's user, groups and
- * extra) — and never by the agent itself (see {@link #selfApproval});</li>
+ * extra) — and never by the agent itself (see {@link #selfApproval}); approving (not denying) also needs a
+ * login that meets the policy's {@code spec.approval.stepUp}, as copied into the request and as the policy
+ * says now (see {@link StepUpCheck});</li>
  * <li>Pending → Expired by the operator's ServiceAccount only, which may set nothing else;</li>
  * <li>no change at all to a decided request, and no change to {@code spec} ever.</li>
  * </ul>
@@ -141,13 +145,37 @@ public final class ApprovalAdmission {
             return Reviews.refuse(request, "agentguard refused ApprovalRequest " + name + ": " + username
                     + " may not decide it: " + self.get());
         }
-        if (inApproverGroup(newOne.getSpec().policy(), user) || mayApprove(newOne, user)) {
-            return Reviews.allow(request);
+        ApprovalSettings current = approvalSettings(newOne.getSpec().policy());
+        if (!inApproverGroup(current, user) && !mayApprove(newOne, user)) {
+            return Reviews.refuse(request, "agentguard refused ApprovalRequest " + name + ": " + username
+                    + " is not an approver for " + newOne.getSpec().policy()
+                    + " (not in its spec.approval.approverGroups and not allowed to 'approve' approvalrequests."
+                    + AgentGuard.GROUP + ")");
         }
-        return Reviews.refuse(request, "agentguard refused ApprovalRequest " + name + ": " + username
-                + " is not an approver for " + newOne.getSpec().policy()
-                + " (not in its spec.approval.approverGroups and not allowed to 'approve' approvalrequests."
-                + AgentGuard.GROUP + ")");
+        if (to == ApprovalPhase.Approved) {
+            // Denying stays easy: it is the safe direction, and a stale session should still be able to stop
+            // a request. Approving must meet the step-up copied at creation (it cannot be loosened under a
+            // pending request) and the policy's current one (a tightened policy applies at once).
+            for (StepUp required : stepUps(newOne.getSpec().stepUp(), current)) {
+                Optional<String> refusal = StepUpCheck.refusal(required, user.getExtra(), Instant.now(clock));
+                if (refusal.isPresent()) {
+                    return Reviews.refuse(request, "agentguard refused ApprovalRequest " + name + ": "
+                            + refusal.get());
+                }
+            }
+        }
+        return Reviews.allow(request);
+    }
+
+    private static List<StepUp> stepUps(StepUp copied, ApprovalSettings current) {
+        List<StepUp> all = new ArrayList<>();
+        if (copied != null) {
+            all.add(copied);
+        }
+        if (current != null && current.stepUp() != null && !current.stepUp().equals(copied)) {
+            all.add(current.stepUp());
+        }
+        return all;
     }
 
     /** The user name the operator's ServiceAccount token authenticates as. */
@@ -187,18 +215,18 @@ public final class ApprovalAdmission {
         return Optional.empty();
     }
 
-    private boolean inApproverGroup(String policyRef, UserInfo user) {
-        if (user.getGroups() == null || user.getGroups().isEmpty()) {
+    private static boolean inApproverGroup(ApprovalSettings approval, UserInfo user) {
+        if (user.getGroups() == null || user.getGroups().isEmpty() || approval == null
+                || approval.approverGroups() == null) {
             return false;
         }
-        List<String> groups = approverGroups(policyRef);
-        return groups.stream().anyMatch(user.getGroups()::contains);
+        return approval.approverGroups().stream().anyMatch(user.getGroups()::contains);
     }
 
-    /** The approver groups of {@code AgentPolicy/ns/name} or {@code ClusterAgentPolicy/name}; none if it is gone. */
-    List<String> approverGroups(String policyRef) {
+    /** The approval settings of {@code AgentPolicy/ns/name} or {@code ClusterAgentPolicy/name}; null if it is gone. */
+    ApprovalSettings approvalSettings(String policyRef) {
         if (policyRef == null) {
-            return List.of();
+            return null;
         }
         String[] parts = policyRef.split("/");
         PolicySpec spec = null;
@@ -209,8 +237,7 @@ public final class ApprovalAdmission {
             ClusterAgentPolicy p = client.resources(ClusterAgentPolicy.class).withName(parts[1]).get();
             spec = p == null ? null : p.getSpec();
         }
-        ApprovalSettings approval = spec == null ? null : spec.getApproval();
-        return approval == null || approval.approverGroups() == null ? List.of() : approval.approverGroups();
+        return spec == null ? null : spec.getApproval();
     }
 
     private boolean mayApprove(ApprovalRequest approvalRequest, UserInfo user) {

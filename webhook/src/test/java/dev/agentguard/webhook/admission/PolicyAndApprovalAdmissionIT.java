@@ -289,7 +289,7 @@ class PolicyAndApprovalAdmissionIT {
         request.setSpec(new ApprovalRequestSpec(new AgentRef(agentNs, "agent", "agent-0", null, null),
                 new RequestRef("delete", "", "pods", null, agentNs, "victim", "/api/v1/namespaces/" + agentNs
                         + "/pods/victim", null),
-                "AgentPolicy/" + agentNs + "/approvals", "deletes", null, "fp-" + suffix(), 300, 900));
+                "AgentPolicy/" + agentNs + "/approvals", "deletes", null, "fp-" + suffix(), 300, 900, null));
         return admin.resources(ApprovalRequest.class).resource(request).create();
     }
 

@@ -63,7 +63,7 @@ class OperatorExpiryTest {
         request.setMetadata(new ObjectMetaBuilder().withName("coder-x7k2p").withNamespace("guard").build());
         request.setSpec(new ApprovalRequestSpec(new AgentRef("team-a", "coder", "coder-0", "uid-1", "node-1"),
                 new RequestRef("delete", "apps", "deployments", "", "team-a", "web", "/apis/apps/v1", null),
-                "ClusterAgentPolicy/baseline", "approve-destructive-deletes", "needs a human", "f", 1, 60));
+                "ClusterAgentPolicy/baseline", "approve-destructive-deletes", "needs a human", "f", 1, 60, null));
         request.setStatus(status);
         return request;
     }
