@@ -11,6 +11,11 @@ import dev.agentguard.testing.oidc.OidcIssuer;
  * and it is what the console's decidedBy will show. Groups come unprefixed (RBAC binds
  * {@code agentguard:approvers} as it is named in Keycloak), but no claim may yield a
  * {@code system:} user or group, so a realm admin cannot mint {@code system:masters}.
+ *
+ * <p>The token's {@code auth_time} and {@code acr} become user extra ({@value #AUTH_TIME_EXTRA},
+ * {@value #ACR_EXTRA}) for the approvals webhook's step-up check, exactly as docs/approvals.md tells
+ * cluster admins to map them: {@code int()} because JSON numbers reach CEL as doubles, and {@code ''}
+ * for an absent claim, which the API server turns into an absent key.
  */
 final class OidcAuthentication {
 
