@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.agentguard.api.v1alpha1.ApprovalPhase;
 import dev.agentguard.api.v1alpha1.ApprovalRequest;
+import dev.agentguard.api.v1alpha1.StepUp;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.KubeApiServer.KubectlResult;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -72,7 +73,7 @@ class ApprovalIT {
                       resources: [secrets]
                       names: ["vault*"]
                       reason: vault credentials are read only with a human's consent
-                  approval: {waitSeconds: 60, grantTTLSeconds: 600}
+                  approval: {waitSeconds: 60, grantTTLSeconds: 600, stepUp: {maxAgeSeconds: 300, acrValues: [gold]}}
                 ---
                 apiVersion: agentguard.dev/v1alpha1
                 kind: AgentPolicy
@@ -112,6 +113,8 @@ class ApprovalIT {
         assertThat(request.getSpec().rule()).isEqualTo("approve-vault-reads");
         assertThat(request.getSpec().policy()).isEqualTo("AgentPolicy/" + NS + "/vault-needs-a-human");
         assertThat(request.getSpec().reason()).isEqualTo("vault credentials are read only with a human's consent");
+        // Copied, so loosening the policy cannot relax a pending request (the webhook enforces it).
+        assertThat(request.getSpec().stepUp()).isEqualTo(new StepUp(300, List.of("gold")));
 
         decide(request, ApprovalPhase.Approved, "looks fine");
 
