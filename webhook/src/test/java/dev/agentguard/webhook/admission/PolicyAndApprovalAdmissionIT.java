@@ -166,6 +166,24 @@ class PolicyAndApprovalAdmissionIT {
     }
 
     @Test
+    void aStepUpThatRequiresNothingIsRefused() {
+        assertPolicyRefused("AgentPolicy", agentNs, """
+                  approval:
+                    stepUp: {acrValues: []}
+                """, "spec.approval.stepUp: set maxAgeSeconds, acrValues or both");
+    }
+
+    @Test
+    void aStepUpMaxAgeBelowOneIsTheSchemasError() {
+        KubectlResult result = cluster.kubectl(policy("AgentPolicy", "stepup-" + suffix(), agentNs, """
+                  approval:
+                    stepUp: {maxAgeSeconds: 0}
+                """), "apply", "-f", "-");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("spec.approval.stepUp.maxAgeSeconds", "should be greater than or equal to 1");
+    }
+
+    @Test
     void aBadSelectorIsRefused() {
         assertPolicyRefused("ClusterAgentPolicy", null, """
                   namespaceSelector:
