@@ -3,6 +3,7 @@ package dev.agentguard.kubectl.approvals;
 import java.time.Instant;
 import java.util.List;
 
+import dev.agentguard.api.approval.ApprovalDecisions;
 import dev.agentguard.api.v1alpha1.ApprovalPhase;
 import dev.agentguard.api.v1alpha1.ApprovalRequest;
 import dev.agentguard.api.v1alpha1.ApprovalRequestSpec;
@@ -34,10 +35,8 @@ final class ApprovalRows {
                         : request.getStatus().decidedBy());
     }
 
-    /** No status yet is Pending: the proxy creates requests without one. */
     static ApprovalPhase phase(ApprovalRequest request) {
-        return request.getStatus() == null || request.getStatus().phase() == null ? ApprovalPhase.Pending
-                : request.getStatus().phase();
+        return ApprovalDecisions.phase(request);
     }
 
     /** "delete deployments/reports -n demo", or for exec the command the agent wants to run. */

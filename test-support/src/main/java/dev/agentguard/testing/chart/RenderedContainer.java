@@ -70,7 +70,7 @@ public final class RenderedContainer implements AutoCloseable {
         }
         Map<String, String> environment = new HashMap<>();
         for (EnvVar variable : container.getEnv()) {
-            environment.put(variable.getName(), value(variable, mounts, node, namespace));
+            environment.put(variable.getName(), value(client, variable, mounts, node, namespace));
         }
         return new RenderedContainer(environment, objectVolumes, objectDirectories);
     }
@@ -103,7 +103,19 @@ public final class RenderedContainer implements AutoCloseable {
         objectVolumes.forEach(MountedVolume::close);
     }
 
-    private static String value(EnvVar variable, Map<String, Path> mounts, String node, String namespace) {
+    private static String value(KubernetesClient client, EnvVar variable, Map<String, Path> mounts, String node,
+            String namespace) {
+        if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
+            // As the kubelet does, once when the container starts; a missing Secret or key fails the start.
+            var ref = variable.getValueFrom().getSecretKeyRef();
+            var secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+            if (secret == null || secret.getData() == null || !secret.getData().containsKey(ref.getKey())) {
+                throw new IllegalStateException("env " + variable.getName() + ": no key " + ref.getKey()
+                        + " in Secret " + namespace + "/" + ref.getName());
+            }
+            return new String(java.util.Base64.getDecoder().decode(secret.getData().get(ref.getKey())),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
         if (variable.getValueFrom() != null) {
             var field = variable.getValueFrom().getFieldRef();
             if (field != null && "spec.nodeName".equals(field.getFieldPath())) {
@@ -113,7 +125,7 @@ public final class RenderedContainer implements AutoCloseable {
                 return namespace;
             }
             throw new IllegalStateException("env " + variable.getName()
-                    + ": only the downward API's spec.nodeName and metadata.namespace are resolved");
+                    + ": only Secret keys and the downward API's spec.nodeName and metadata.namespace are resolved");
         }
         String value = variable.getValue() == null ? "" : variable.getValue();
         for (var mount : mounts.entrySet()) {
