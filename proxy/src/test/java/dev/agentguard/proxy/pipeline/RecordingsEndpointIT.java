@@ -1,6 +1,7 @@
 package dev.agentguard.proxy.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
@@ -34,7 +35,20 @@ import dev.agentguard.api.v1alpha1.AgentSession;
 import dev.agentguard.testing.kube.KubeApiServer;
 import dev.agentguard.testing.kube.KubeApiServer.KubectlResult;
 import dev.agentguard.testing.kube.RepoFiles;
+import dev.agentguard.recordings.ProxyEndpoint;
+import dev.agentguard.recordings.ProxyLocator;
+import dev.agentguard.recordings.ProxyTrust;
+import dev.agentguard.recordings.RecordingClient;
+import dev.agentguard.recordings.RecordingException;
+import dev.agentguard.recordings.Verification;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -90,6 +104,11 @@ class RecordingsEndpointIT {
                 .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "agentguard-approver")
                 .addNewSubject().withKind("ServiceAccount").withName("approver").withNamespace(PEOPLE).endSubject()
                 .build()).serverSideApply();
+        admin.rbac().roleBindings().inNamespace(SYSTEM).resource(new RoleBindingBuilder().withNewMetadata()
+                .withName("recording-it-approver-recordings").endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "agentguard-approver-recordings")
+                .addNewSubject().withKind("ServiceAccount").withName("approver").withNamespace(PEOPLE).endSubject()
+                .build()).serverSideApply();
         approver = token("approver");
         stranger = token("stranger");
         http = HttpClient.newBuilder().sslContext(trusting(ProxyTestResource.caFile)).build();
@@ -98,6 +117,8 @@ class RecordingsEndpointIT {
     @AfterAll
     void stop() throws InterruptedException {
         admin.rbac().roleBindings().inNamespace(SYSTEM).withName("recording-it-approver").delete();
+        admin.rbac().roleBindings().inNamespace(SYSTEM).withName("recording-it-approver-recordings").delete();
+        admin.pods().inNamespace(SYSTEM).withName(PROXY_POD).withGracePeriod(0).delete();
         admin.namespaces().withName(PEOPLE).delete();
         fixture.close();
     }
@@ -190,6 +211,69 @@ class RecordingsEndpointIT {
         // Not forwarded upstream: the API server would answer its own 404, not agentguard's.
         JsonNode unknown = json(get("/agentguard/v1/elsewhere", approver), 404);
         assertThat(unknown.path("message").asText()).contains("no such agentguard endpoint");
+    }
+
+    @Test
+    void theRecordingsClientFindsTheProxyOfTheSessionsNodeAndVerifiesItsCertificate() throws Exception {
+        AgentSession session = recordedSession("client");
+        publishProxyPodAndBundle(Files.readString(ProxyTestResource.caFile));
+        try (KubernetesClient asApprover = clientWithToken(approver)) {
+            ProxyEndpoint proxy = new ProxyLocator(asApprover, SYSTEM).locate(name(session));
+            assertThat(proxy).isEqualTo(new ProxyEndpoint(ProxyTestResource.NODE, "127.0.0.1",
+                    ProxyTestResource.port, "agentguard-proxy.agentguard-system.svc"));
+            RecordingClient client = new RecordingClient(asApprover, SYSTEM);
+            try (InputStream cast = client.fetch(name(session), approver)) {
+                assertThat(cast.readAllBytes()).isEqualTo(Files.readAllBytes(file(session)));
+            }
+            Verification verification = client.verification(name(session), approver);
+            assertThat(verification.intact()).isTrue();
+            assertThat(verification.digest()).isEqualTo(session.getStatus().digest());
+
+            // The proxy's own message, on one line, for someone without the grant.
+            assertThatThrownBy(() -> client.verification(name(session), stranger))
+                    .isInstanceOfSatisfying(RecordingException.class, e -> {
+                        assertThat(e.status()).isEqualTo(403);
+                        assertThat(e.getMessage()).contains("cannot get agentsessions/recording")
+                                .doesNotContain("\n");
+                    });
+        }
+        // The certificate must carry the proxy's Service name: the IP it is reached on is not enough.
+        HttpClient wrongName = HttpClient.newBuilder().sslContext(ProxyTrust.context(
+                Files.readString(ProxyTestResource.caFile), "agentguard-proxy.elsewhere.svc")).build();
+        assertThatThrownBy(() -> wrongName.send(HttpRequest.newBuilder(uri(path(SYSTEM, name(session)))).build(),
+                HttpResponse.BodyHandlers.discarding())).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+        // And chain to the operator's CA, not any other.
+        String otherCa = dev.agentguard.testing.kube.TestTls.issue("other").caPem();
+        HttpClient wrongCa = HttpClient.newBuilder().sslContext(ProxyTrust.context(otherCa,
+                "agentguard-proxy.agentguard-system.svc")).build();
+        assertThatThrownBy(() -> wrongCa.send(HttpRequest.newBuilder(uri(path(SYSTEM, name(session)))).build(),
+                HttpResponse.BodyHandlers.discarding())).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    }
+
+    private static final String PROXY_POD = "agentguard-proxy-recording-it";
+
+    /** What the DaemonSet and the operator leave in the system namespace: the node's proxy pod and the CA bundle. */
+    private void publishProxyPodAndBundle(String caPem) {
+        admin.configMaps().inNamespace(SYSTEM).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName(ProxyTrust.CONFIG_MAP).endMetadata().addToData(ProxyTrust.KEY, caPem).build())
+                .serverSideApply();
+        Pod pod = admin.pods().inNamespace(SYSTEM).resource(new PodBuilder().withNewMetadata().withName(PROXY_POD)
+                .addToLabels(ProxyLocator.PROXY_LABEL, ProxyLocator.PROXY_NAME).endMetadata().withNewSpec()
+                .withNodeName(ProxyTestResource.NODE).addNewContainer().withName("proxy")
+                .withImage("registry.invalid/proxy:1").addNewPort().withName("shims")
+                .withContainerPort(ProxyTestResource.port).withHostPort(ProxyTestResource.port).endPort()
+                .endContainer().endSpec().build()).serverSideApply();
+        // Nobody runs node-a's kubelet: the status it would report.
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withHostIP("127.0.0.1").withPodIP("127.0.0.1")
+                .build());
+        admin.pods().inNamespace(SYSTEM).resource(pod).updateStatus();
+    }
+
+    private KubernetesClient clientWithToken(String token) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(cluster.url()).withCaCertData(java.util.Base64.getEncoder().encodeToString(
+                        cluster.caCertificatePem().getBytes(StandardCharsets.UTF_8)))
+                .withOauthToken(token).build()).build();
     }
 
     private AgentSession recordedSession(String marker) {
