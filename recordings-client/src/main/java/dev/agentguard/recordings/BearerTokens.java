@@ -25,6 +25,10 @@ public final class BearerTokens {
         if (config.getOauthToken() != null && !config.getOauthToken().isBlank()) {
             return config.getOauthToken();
         }
+        // Where fabric8 puts what it read from the kubeconfig: a user's token, an exec plugin's, an OIDC id-token.
+        if (config.getAutoOAuthToken() != null && !config.getAutoOAuthToken().isBlank()) {
+            return config.getAutoOAuthToken();
+        }
         if (config.getAuthProvider() != null && config.getAuthProvider().getConfig() != null) {
             Map<String, String> provider = config.getAuthProvider().getConfig();
             String idToken = provider.get("id-token");
