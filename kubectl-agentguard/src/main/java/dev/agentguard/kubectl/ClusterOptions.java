@@ -35,6 +35,11 @@ public final class ClusterOptions {
                     + " (default: $AGENTGUARD_SYSTEM_NAMESPACE, else ${DEFAULT-VALUE}).")
     String systemNamespace;
 
+    /** Whether --as or --as-group was given. */
+    public boolean impersonating() {
+        return as != null || !asGroups.isEmpty();
+    }
+
     public String systemNamespace() {
         return systemNamespace;
     }

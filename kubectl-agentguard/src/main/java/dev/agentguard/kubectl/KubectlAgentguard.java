@@ -7,6 +7,8 @@ import dev.agentguard.kubectl.approvals.ApprovalsCommand;
 import dev.agentguard.kubectl.approvals.ApproveCommand;
 import dev.agentguard.kubectl.approvals.DenyCommand;
 import dev.agentguard.kubectl.policy.PolicyCommand;
+import dev.agentguard.kubectl.recordings.ReplayCommand;
+import dev.agentguard.kubectl.recordings.VerifyCommand;
 import dev.agentguard.kubectl.sessions.SessionsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kubectl agentguard", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Decide what agents wait for, see what they did, and test policies.",
         subcommands = {ApprovalsCommand.class, ApproveCommand.class, DenyCommand.class, SessionsCommand.class,
-                PolicyCommand.class})
+                ReplayCommand.class, VerifyCommand.class, PolicyCommand.class})
 public final class KubectlAgentguard {
 
     /** Held: java.util.logging loggers are weakly referenced, and a collected one forgets its level. */

@@ -19,7 +19,8 @@ class ControlSequencesTest {
     @Test
     void c1ControlsAreDroppedEverywhere() {
         // 0x9d is the 8-bit OSC introducer, 0x9b the 8-bit CSI.
-        assertThat(ControlSequences.forTerminal("a\u009d0;t\u0007b\u009b31mc")).isEqualTo("a0;tb31mc");
+        assertThat(ControlSequences.forTerminal("a\u009d0;t\u0007b\u009b31mc")).isEqualTo("a0;t\u0007b31mc");
+        assertThat(ControlSequences.plain("a\u009d0;t\u0007b\u009b31mc")).isEqualTo("a0;tb31mc");
     }
 
     @Test

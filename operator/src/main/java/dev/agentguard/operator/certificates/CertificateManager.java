@@ -149,6 +149,8 @@ public class CertificateManager {
                 .getItems()) {
             ensureConfigMap(ns.getMetadata().getName(), bundlePem);
         }
+        // People's clients (the kubectl plugin, the console) verify the proxies there when they fetch recordings.
+        ensureConfigMap(config.namespace(), bundlePem);
         return next.stream().min(Instant::compareTo).orElse(now.plus(Duration.ofHours(1)));
     }
 
@@ -157,7 +159,9 @@ public class CertificateManager {
         String name = ns.getMetadata().getName();
         boolean optedIn = config.injectValue().equals(
                 ns.getMetadata().getLabels() == null ? null : ns.getMetadata().getLabels().get(config.injectLabel()));
-        if (optedIn && ns.getMetadata().getDeletionTimestamp() == null) {
+        // The system namespace keeps it for the recordings clients, opted in or not.
+        boolean wanted = optedIn || name.equals(config.namespace());
+        if (wanted && ns.getMetadata().getDeletionTimestamp() == null) {
             Secret caSecret = secret(config.caSecret());
             if (caSecret != null && !readBundle(caSecret).isEmpty()) {
                 ensureConfigMap(name, pem(readBundle(caSecret)));

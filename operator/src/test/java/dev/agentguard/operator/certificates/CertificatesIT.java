@@ -88,6 +88,13 @@ class CertificatesIT {
             assertLeavesVerify();
         });
 
+        // The system namespace keeps the bundle for the recordings clients, though it is not opted in.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            ConfigMap cm = admin.configMaps().inNamespace(NS).withName("agentguard-proxy-ca").get();
+            assertThat(cm).isNotNull();
+            assertThat(cm.getData().get("ca.crt")).isEqualTo(decoded(secret("agentguard-ca"), "ca.crt"));
+        });
+
         // Opt-in namespace gets the bundle; opting out removes it.
         String ns = "certs-it-agents";
         admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns)
@@ -126,6 +133,8 @@ class CertificatesIT {
             assertLeavesVerify();
             assertThat(caBundle()).isEqualTo(Pem.encode(newCa.get()));
             assertThat(admin.configMaps().inNamespace(ns).withName("agentguard-proxy-ca").get().getData()
+                    .get("ca.crt")).isEqualTo(Pem.encode(newCa.get()));
+            assertThat(admin.configMaps().inNamespace(NS).withName("agentguard-proxy-ca").get().getData()
                     .get("ca.crt")).isEqualTo(Pem.encode(newCa.get()));
             for (String leaf : List.of("agentguard-webhook-tls", "agentguard-proxy-tls")) {
                 assertThat(CertificateManager.signedBy(cert(secret(leaf), "tls.crt").get(0), newCa.get())).isTrue();

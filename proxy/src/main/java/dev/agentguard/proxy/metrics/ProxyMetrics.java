@@ -49,4 +49,12 @@ public class ProxyMetrics {
         registry.counter("agentguard.proxy.session.output.bytes").increment(bytesOut);
         registry.counter("agentguard.proxy.session.blocked.commands").increment(blockedCommands);
     }
+
+    /**
+     * One request to the recordings endpoint; kind is recording or verification, outcome is served,
+     * bad-request, unauthenticated, forbidden, not-found, method-not-allowed or error.
+     */
+    public void recordingFetch(String kind, String outcome) {
+        registry.counter("agentguard.proxy.recording.fetches", "kind", kind, "outcome", outcome).increment();
+    }
 }

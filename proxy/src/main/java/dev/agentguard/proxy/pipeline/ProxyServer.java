@@ -20,6 +20,8 @@ import dev.agentguard.proxy.recording.RecordingChain;
 import dev.agentguard.proxy.metrics.ProxyMetrics;
 import dev.agentguard.proxy.identity.AgentDirectory;
 import dev.agentguard.proxy.identity.Authenticator;
+import dev.agentguard.proxy.identity.UserAuthenticator;
+import dev.agentguard.proxy.recordingsapi.RecordingsEndpoint;
 import dev.agentguard.proxy.policy.BundleLease;
 import dev.agentguard.proxy.policy.BundlePolicySource;
 import dev.agentguard.relay.UpstreamOptions;
@@ -105,6 +107,11 @@ public class ProxyServer {
                 new AgentDirectory(client, config.agentLabelsTtl(), clock),
                 policies,
                 upstream, execSessions, approvals, audit, metrics);
+        // People (approvers, the console) read recordings on the same listener; their requests never enter
+        // the agent pipeline, which would forward them upstream.
+        RecordingsEndpoint recordings = new RecordingsEndpoint(vertx, client,
+                new UserAuthenticator(client, config.identityCacheTtl(), clock), config.systemNamespace(),
+                config.nodeName(), config.recording().directory(), metrics);
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
@@ -121,7 +128,13 @@ public class ProxyServer {
         ServingKeyManager servingKeys = ServingKeyManager.load(vertx, pair);
         serverOptions.setKeyCertOptions(KeyCertOptions.wrap(servingKeys));
         server = vertx.createHttpServer(serverOptions)
-                .requestHandler(handler)
+                .requestHandler(in -> {
+                    if (RecordingsEndpoint.serves(in)) {
+                        recordings.handle(in);
+                    } else {
+                        handler.handle(in);
+                    }
+                })
                 .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         certificates.start(vertx, config.tlsReloadPeriod(), (options, force) -> servingKeys.reload(vertx, options));
         listening = true;

@@ -20,20 +20,47 @@ import java.util.stream.Stream;
 public final class ChainVerifier {
 
     private final Path dir;
+    /** When set, only the chain up to this session's entry, and only its file, are checked. */
+    private final String session;
+    private ChainEntry found;
     private final List<String> problems = new ArrayList<>();
     private final Set<String> ledgered = new HashSet<>();
     private ChainEntry before;
     private int entries;
 
-    private ChainVerifier(Path dir) {
+    private ChainVerifier(Path dir, String session) {
         this.dir = dir;
+        this.session = session;
     }
 
     public static VerificationReport verify(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "not a directory");
         }
-        return new ChainVerifier(dir).run();
+        return new ChainVerifier(dir, null).run();
+    }
+
+    /**
+     * Checks one session: its recording's SHA-256 matches its ledger entry, and
+     * the chain from the first entry up to that one is intact (links, sequences,
+     * digests). Entries after it cannot change what it proves, so they are not read
+     * as problems; other sessions' files are not hashed, which keeps the check
+     * proportional to one recording.
+     */
+    public static SessionVerification verifySession(Path dir, String session) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "not a directory");
+        }
+        ChainVerifier verifier = new ChainVerifier(dir, session);
+        VerificationReport report = verifier.run();
+        List<String> problems = new ArrayList<>(report.problems());
+        if (verifier.found == null && Files.exists(dir.resolve(RecordingChain.LEDGER))) {
+            problems.add("session " + session + " has no entry in the ledger: it is still running, its proxy"
+                    + " stopped before completing it, or its entry was removed");
+        }
+        ChainEntry entry = verifier.found;
+        return new SessionVerification(session, problems.isEmpty(), problems,
+                entry == null ? null : entry.digest(), entry != null && entry.incomplete());
     }
 
     private VerificationReport run() throws IOException {
@@ -44,10 +71,13 @@ public final class ChainVerifier {
             // Deleting the ledger must not read as "nothing to check".
             problems.add("missing: the ledger " + ledger + " does not exist, so no recording here can be verified");
         }
-        return new VerificationReport(entries, problems, unledgered());
+        return new VerificationReport(entries, problems, session == null ? unledgered() : List.of());
     }
 
     private void line(Ledger.Line line) throws IOException {
+        if (found != null) {
+            return;
+        }
         if (line.torn()) {
             problems.add("line " + line.number() + " of the ledger: torn: it has no newline at its end"
                     + " (writing it was cut off, or the ledger was edited)");
@@ -61,6 +91,9 @@ public final class ChainVerifier {
             return;
         }
         entries++;
+        if (session != null && session.equals(entry.session())) {
+            found = entry;
+        }
         check(entry);
         before = entry;
     }
@@ -75,7 +108,7 @@ public final class ChainVerifier {
         if (gap != null) {
             problems.add(name + "gap: " + gap);
         }
-        String file = file(entry);
+        String file = session == null || entry == found ? file(entry) : null;
         if (file != null) {
             problems.add(name + file);
         }

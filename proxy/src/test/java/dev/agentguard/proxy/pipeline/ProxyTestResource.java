@@ -39,7 +39,8 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
                     .withName(node).endMetadata().build()).serverSideApply();
         }
 
-        TestTls tls = TestTls.issue("agentguard-proxy");
+        // Also the name the operator issues it for, which the recordings client verifies.
+        TestTls tls = TestTls.issue("agentguard-proxy", java.util.List.of("agentguard-proxy.agentguard-system.svc"));
         caFile = tls.caCertificate();
         auditFile = tls.directory().resolve("audit.jsonl");
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -18,8 +18,15 @@ import dev.agentguard.pki.IssuedCertificate;
 public record TestTls(CertificateAuthority ca, Path directory) {
 
     public static TestTls issue(String name) {
+        return issue(name, List.of());
+    }
+
+    /** The same, also valid for these DNS names (a Service name a client verifies while connecting to an IP). */
+    public static TestTls issue(String name, List<String> moreDnsNames) {
         CertificateAuthority ca = CertificateAuthority.create(name + "-ca", Duration.ofHours(6));
-        IssuedCertificate serving = ca.issueServer(name, List.of("localhost"), List.of("127.0.0.1"),
+        List<String> dnsNames = new java.util.ArrayList<>(List.of("localhost"));
+        dnsNames.addAll(moreDnsNames);
+        IssuedCertificate serving = ca.issueServer(name, dnsNames, List.of("127.0.0.1"),
                 Duration.ofHours(6));
         try {
             Path dir = Files.createTempDirectory(name + "-tls");
