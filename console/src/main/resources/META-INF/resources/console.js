@@ -37,3 +37,21 @@
     setInterval(tick, 1000);
   }
 })();
+
+// Replay: the recording is fetched from the console (which asks the node's proxy as the viewer).
+(function () {
+  'use strict';
+  const player = document.getElementById('player');
+  const speed = document.getElementById('speed');
+  if (!player || !window.AsciinemaPlayer) { return; }
+  let current;
+  function create() {
+    if (current) { current.dispose(); }
+    player.innerHTML = '';
+    current = AsciinemaPlayer.create(player.dataset.cast, player,
+      { speed: Number(speed ? speed.value : 1), idleTimeLimit: 2, fit: 'width', controls: true });
+    window.agentguardPlayer = current;
+  }
+  if (speed) { speed.addEventListener('change', create); }
+  create();
+})();

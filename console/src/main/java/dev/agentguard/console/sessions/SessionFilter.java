@@ -9,9 +9,17 @@ import dev.agentguard.api.v1alpha1.AgentSession;
 /**
  * The sessions page's filters, from its query string. Blank means "any".
  *
- * @param since a duration back from now: {@code 30m}, {@code 24h}, {@code 7d}
+ * @param namespace the agent's namespace
+ * @param agent     part of the agent's {@code namespace/serviceaccount}
+ * @param since     a duration back from now: {@code 30m}, {@code 24h}, {@code 7d}
+ * @param text      text the recorded output contains
  */
-public record SessionFilter(String namespace, String agent, boolean blocked, boolean incomplete, String since) {
+public record SessionFilter(String namespace, String agent, boolean blocked, boolean incomplete, String since,
+        String text) {
+
+    boolean searches() {
+        return text != null && !text.isBlank();
+    }
 
     /** The earliest start shown, or null for any; a since that does not parse is an error. */
     Instant earliest(Instant now) {
@@ -32,8 +40,12 @@ public record SessionFilter(String namespace, String agent, boolean blocked, boo
     boolean matches(AgentSession session, Instant earliest) {
         var spec = session.getSpec();
         var status = session.getStatus();
-        if (agent != null && !agent.isBlank()
-                && (spec.agent() == null || !(spec.agent().namespace() + "/" + spec.agent().serviceAccount()).contains(agent.strip()))) {
+        String agentName = spec.agent() == null ? "" : spec.agent().namespace() + "/" + spec.agent().serviceAccount();
+        if (namespace != null && !namespace.isBlank()
+                && (spec.agent() == null || !namespace.strip().equals(spec.agent().namespace()))) {
+            return false;
+        }
+        if (agent != null && !agent.isBlank() && !agentName.contains(agent.strip())) {
             return false;
         }
         if (blocked && (status == null || status.blockedCommands() == null || status.blockedCommands().isEmpty())) {

@@ -23,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 import dev.agentguard.api.v1alpha1.AgentPolicy;
+import dev.agentguard.api.v1alpha1.AgentSession;
 import dev.agentguard.api.v1alpha1.AgentRef;
 import dev.agentguard.api.v1alpha1.ApprovalPhase;
 import dev.agentguard.api.v1alpha1.ApprovalRequest;
@@ -78,6 +79,7 @@ class ConsoleIT {
     private static final java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
     private static ConsoleProcess console;
     private static int proxyPort;
+    private static Path work;
     private static ShimProcess shim;
     private static Chromium alice;
 
@@ -87,7 +89,8 @@ class ConsoleIT {
         keycloak = Keycloak.start();
         cluster = KubeApiServer.startTrusting(keycloak.issuer());
         admin = cluster.admin();
-        Path work = Files.createTempDirectory("console-it");
+        work = Files.createTempDirectory("console-it");
+        proxyPort = dev.agentguard.testing.apps.PackagedApp.freePort();
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM).endMetadata().build())
                 .serverSideApply();
         // What a cluster admin creates before installing: the client secret, and the provider's CA.
@@ -101,7 +104,10 @@ class ConsoleIT {
                 "--set", "console.oidc.clientSecret.name=console-oidc",
                 "--set", "console.oidc.caConfigMap=keycloak-ca",
                 // RBAC lets both try; the policy's approverGroups decide who may.
-                "--set", "approvers.groups={agentguard:approvers,team:devs}");
+                "--set", "approvers.groups={agentguard:approvers,team:devs}",
+                // Where this host's proxy listens: the DaemonSet's pod (kwok's, at 127.0.0.1) says so,
+                // and the console finds the proxy of a session's node from that pod.
+                "--set", "proxy.hostPort=" + proxyPort);
         startComponents(work);
         agent(work);
     }
@@ -230,6 +236,59 @@ class ConsoleIT {
         assertThat(phase(name)).isEqualTo(ApprovalPhase.Pending);
     }
 
+    @Test
+    @Order(6)
+    void aSessionIsFoundByItsOutputReplayedVerifiedAndDownloaded() throws Exception {
+        var exec = asAgent("exec", "db", "-n", AGENTS, "--", "echo", "rows-exported-by-the-agent");
+        assertThat(exec.exitCode()).as(exec.stderr()).isZero();
+        AgentSession session = await("the session's AgentSession, completed").atMost(WAIT).until(
+                () -> admin.resources(AgentSession.class).inNamespace(SYSTEM).list().getItems().stream()
+                        .filter(s -> s.getStatus() != null && s.getStatus().endedAt() != null).findFirst().orElse(null),
+                s -> s != null);
+        String name = session.getMetadata().getName();
+
+        alice.open(console.url() + "/sessions?text=rows-exported");
+        alice.until(By.id("session-" + name));
+        alice.screenshot(IMAGES.resolve("console-sessions.png"));
+        alice.open(console.url() + "/sessions?text=nothing-like-this");
+        assertThat(alice.until(By.cssSelector("table.sessions")).getText()).contains("No sessions match.");
+
+        alice.open(console.url() + "/sessions");
+        alice.until(By.cssSelector("#session-" + name + " a.replay")).click();
+        WebElement verification = alice.until(By.id("verification"));
+        assertThat(verification.getDomAttribute("data-intact")).isEqualTo("true");
+        assertThat(verification.getText()).contains("Recording verified", session.getStatus().digest());
+        // The player loaded the recording: its terminal shows the agent's output once played to the end.
+        alice.driver().executeScript("window.agentguardPlayer.seek('100%')");
+        alice.untilText(By.id("player"), "rows-exported-by-the-agent");
+        alice.screenshot(IMAGES.resolve("console-replay.png"));
+        assertThat(fetch("/sessions/" + name + "/recording.txt")).contains("rows-exported-by-the-agent")
+                .doesNotContain("\u001b");
+        assertThat(fetch("/sessions/" + name + "/recording.cast")).startsWith("{").contains("\"version\"", "\"o\"");
+
+        // Someone with the node's disk edits the recording: the chain says so, in red.
+        Path cast;
+        try (var files = Files.walk(work.resolve("proxy"))) {
+            cast = files.filter(f -> f.getFileName().toString().startsWith(name)
+                    && f.getFileName().toString().endsWith(".cast")).findFirst().orElseThrow();
+        }
+        Files.writeString(cast, Files.readString(cast).replace("rows-exported", "nothing-to-see"));
+        alice.open(console.url() + "/sessions/" + name);
+        WebElement broken = alice.until(By.id("verification"));
+        assertThat(broken.getDomAttribute("data-intact")).isEqualTo("false");
+        assertThat(broken.getText()).contains("NOT verified");
+        assertThat(broken.getCssValue("color")).as("red").startsWith("rgba(138, 28, 15");
+        alice.screenshot(IMAGES.resolve("console-replay-broken.png"));
+    }
+
+    /** The body of a GET from the console as alice, through her browser session. */
+    private static String fetch(String path) {
+        return (String) alice.driver().executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.text()).then(done, e => done(String(e)));
+                """, path);
+    }
+
     /** A held exec as the proxy files it: the command and the reason are the agent's and the policy's text. */
     private static String heldExec(List<String> command, String reason) {
         ApprovalRequest request = new ApprovalRequest();
@@ -281,7 +340,7 @@ class ConsoleIT {
         HostEndpoint.expose(admin, SYSTEM, "agentguard-webhook", "agentguard-webhook-console-it", "https", webhook.port());
         RenderedContainer proxyContainer = keep(rendered(proxyPod, "proxy", work)).awaitVolumes(WAIT);
         ProxyProcess proxy = keep(ProxyProcess.start(cluster, token(proxyPod), proxyContainer.environment(), null,
-                List.of()));
+                List.of(), proxyPort));
         RenderedContainer consoleContainer = keep(rendered(consolePod, "console", work)).awaitVolumes(WAIT);
         console = keep(ConsoleProcess.start(cluster, token(consolePod), consoleContainer.environment()));
         await("the operator fills in the approvals webhook's caBundle").atMost(WAIT).until(() -> admin
@@ -290,7 +349,6 @@ class ConsoleIT {
                 .flatMap(c -> c.getWebhooks().stream())
                 .allMatch(w -> w.getClientConfig().getCaBundle() != null && !w.getClientConfig().getCaBundle().isEmpty()));
         proxy.awaitReady(WAIT);
-        proxyPort = proxy.port();
     }
 
     /** An opted-in namespace, its agent pod (injected), a policy holding cache reads, and the agent's shim. */
@@ -303,7 +361,13 @@ class ConsoleIT {
                 .withName("agent").endMetadata().build()).serverSideApply();
         admin.rbac().roles().inNamespace(AGENTS).resource(new RoleBuilder().withNewMetadata().withName("agent")
                 .endMetadata().addNewRule().withApiGroups("").withResources("configmaps").withVerbs("get").endRule()
+                .addNewRule().withApiGroups("").withResources("pods").withVerbs("get").endRule()
+                .addNewRule().withApiGroups("").withResources("pods/exec").withVerbs("create").endRule()
                 .build()).serverSideApply();
+        // The pod the agent execs into (kwok runs its commands on this host).
+        admin.pods().inNamespace(AGENTS).resource(new PodBuilder().withNewMetadata().withName("db").endMetadata()
+                .withNewSpec().withNodeName(KubeApiServer.KWOK_NODE).addNewContainer().withName("db")
+                .withImage("registry.invalid/db:1").endContainer().endSpec().build()).create();
         admin.rbac().roleBindings().inNamespace(AGENTS).resource(new RoleBindingBuilder().withNewMetadata()
                 .withName("agent").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "agent")
                 .addNewSubject().withKind("ServiceAccount").withName("agent").withNamespace(AGENTS).endSubject()

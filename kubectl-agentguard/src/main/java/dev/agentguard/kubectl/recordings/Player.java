@@ -1,5 +1,8 @@
 package dev.agentguard.kubectl.recordings;
 
+import dev.agentguard.recordings.Asciicast;
+import dev.agentguard.recordings.ControlSequences;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,5 +1,7 @@
 package dev.agentguard.kubectl.recordings;
 
+import dev.agentguard.recordings.ControlSequences;
+
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 

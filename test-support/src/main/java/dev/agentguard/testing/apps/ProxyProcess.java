@@ -61,8 +61,16 @@ public record ProxyProcess(PackagedApp app, int port, int health, Path caFile, P
      */
     public static ProxyProcess start(KubeCluster cluster, String token, Map<String, String> environment,
             Path caFile, List<String> jvmOptions) {
+        return start(cluster, token, environment, caFile, jvmOptions, PackagedApp.freePort());
+    }
+
+    /**
+     * As above, on a port the caller chose: the chart's {@code proxy.hostPort}, when a test needs
+     * the DaemonSet's pod (which kwok runs at 127.0.0.1) to say truly where its proxy listens.
+     */
+    public static ProxyProcess start(KubeCluster cluster, String token, Map<String, String> environment,
+            Path caFile, List<String> jvmOptions, int port) {
         Path dir = PackagedApp.newDirectory("agentguard-proxy");
-        int port = PackagedApp.freePort();
         int health = PackagedApp.freePort();
         Map<String, String> env = new HashMap<>(Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
         env.putAll(environment);

@@ -1,4 +1,4 @@
-package dev.agentguard.kubectl.recordings;
+package dev.agentguard.recordings;
 
 /**
  * Makes recorded output safe to print. The agent controlled every byte of a

@@ -1,4 +1,4 @@
-package dev.agentguard.kubectl.recordings;
+package dev.agentguard.recordings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

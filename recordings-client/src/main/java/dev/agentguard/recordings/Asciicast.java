@@ -1,4 +1,4 @@
-package dev.agentguard.kubectl.recordings;
+package dev.agentguard.recordings;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,17 +12,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Reads an asciicast v2 stream line by line: the header, then {@code [time, code, data]} events. */
-final class Asciicast {
+public final class Asciicast {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Event(double time, String code, String data) {
+    public record Event(double time, String code, String data) {
     }
 
     private Asciicast() {
     }
 
-    static void read(InputStream in, Consumer<Event> events) throws IOException {
+    public static void read(InputStream in, Consumer<Event> events) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String header = reader.readLine();
         if (header == null) {
