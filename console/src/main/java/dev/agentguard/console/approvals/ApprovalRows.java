@@ -66,7 +66,7 @@ final class ApprovalRows {
 
     private static String resource(RequestRef what) {
         String group = what.apiGroup() == null || what.apiGroup().isEmpty() ? "" : "." + what.apiGroup();
-        String sub = what.subresource() == null ? "" : "/" + what.subresource();
+        String sub = what.subresource() == null || what.subresource().isEmpty() ? "" : "/" + what.subresource();
         return what.resource() == null ? "" : what.resource() + group + sub;
     }
 

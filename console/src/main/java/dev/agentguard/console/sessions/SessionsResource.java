@@ -97,13 +97,13 @@ public class SessionsResource {
                     found.add(SessionRows.row(session));
                 }
             } catch (RecordingException | java.io.IOException | java.io.UncheckedIOException e) {
-                unreadable.add(name);
+                unreadable.add(name + " (" + e.getMessage() + ")");
             }
         }
         String notice = "searched " + Math.min(sessions.size(), MAX_SEARCHED) + " recordings"
                 + (sessions.size() > MAX_SEARCHED ? " (the newest " + MAX_SEARCHED + "; narrow the filters for older ones)" : "");
         String error = unreadable.isEmpty() ? null : "could not read " + unreadable.size() + " recordings: "
-                + String.join(", ", unreadable);
+                + String.join("; ", unreadable);
         return Response.ok(Templates.sessions(viewer.name(), filter, found, notice, error)).build();
     }
 }

@@ -12,6 +12,7 @@ import java.util.Base64;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -69,11 +70,29 @@ final class Chromium implements AutoCloseable {
     }
 
     WebElement until(By locator) {
-        return new WebDriverWait(driver, wait).until(ExpectedConditions.visibilityOfElementLocated(locator));
+        try {
+            return new WebDriverWait(driver, wait).until(ExpectedConditions.visibilityOfElementLocated(locator));
+        } catch (TimeoutException e) {
+            throw new AssertionError("no " + locator + " on " + driver.getCurrentUrl() + " within " + wait
+                    + "; the page says:\n" + pageText(), e);
+        }
     }
 
     void untilText(By locator, String text) {
-        new WebDriverWait(driver, wait).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+        try {
+            new WebDriverWait(driver, wait).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+        } catch (TimeoutException e) {
+            throw new AssertionError("no '" + text + "' in " + locator + " on " + driver.getCurrentUrl() + " within "
+                    + wait + "; the page says:\n" + pageText(), e);
+        }
+    }
+
+    private String pageText() {
+        try {
+            return driver.findElement(By.tagName("body")).getText();
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     void screenshot(Path file) {

@@ -362,7 +362,7 @@ class ConsoleIT {
         admin.rbac().roles().inNamespace(AGENTS).resource(new RoleBuilder().withNewMetadata().withName("agent")
                 .endMetadata().addNewRule().withApiGroups("").withResources("configmaps").withVerbs("get").endRule()
                 .addNewRule().withApiGroups("").withResources("pods").withVerbs("get").endRule()
-                .addNewRule().withApiGroups("").withResources("pods/exec").withVerbs("create").endRule()
+                .addNewRule().withApiGroups("").withResources("pods/exec").withVerbs("get", "create").endRule()
                 .build()).serverSideApply();
         // The pod the agent execs into (kwok runs its commands on this host).
         admin.pods().inNamespace(AGENTS).resource(new PodBuilder().withNewMetadata().withName("db").endMetadata()

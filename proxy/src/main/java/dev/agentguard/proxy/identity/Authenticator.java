@@ -1,16 +1,10 @@
 package dev.agentguard.proxy.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
@@ -33,45 +27,19 @@ public final class Authenticator {
     static final String POD_UID = "authentication.kubernetes.io/pod-uid";
     static final String NODE_NAME = "authentication.kubernetes.io/node-name";
     private static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
-    private static final int MAX_ENTRIES = 10_000;
-
-    private record Cached(PodIdentity identity, Instant until) {
-    }
 
     private final KubernetesClient client;
     private final String nodeName;
-    private final Duration ttl;
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ReviewCache<PodIdentity> cache;
 
     public Authenticator(KubernetesClient client, String nodeName, Duration ttl, Clock clock) {
         this.client = client;
         this.nodeName = nodeName;
-        this.ttl = ttl;
-        this.clock = clock;
+        this.cache = new ReviewCache<>(ttl, clock);
     }
 
     public PodIdentity authenticate(String token) {
-        String digest = sha256(token);
-        Instant now = clock.instant();
-        Cached cached = cache.get(digest);
-        if (cached != null && now.isBefore(cached.until())) {
-            return cached.identity();
-        }
-        PodIdentity identity = review(token);
-        Instant until = now.plus(ttl);
-        Optional<Instant> expiry = TokenExpiry.of(token);
-        if (expiry.isPresent() && expiry.get().isBefore(until)) {
-            until = expiry.get();
-        }
-        if (cache.size() >= MAX_ENTRIES) {
-            cache.values().removeIf(c -> !now.isBefore(c.until()));
-            if (cache.size() >= MAX_ENTRIES) {
-                cache.clear();
-            }
-        }
-        cache.put(digest, new Cached(identity, until));
-        return identity;
+        return cache.get(token, this::review);
     }
 
     private PodIdentity review(String token) {
@@ -114,14 +82,5 @@ public final class Authenticator {
             return Optional.empty();
         }
         return Optional.of(extra.get(key).get(0));
-    }
-
-    private static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -1,15 +1,7 @@
 package dev.agentguard.proxy.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
@@ -26,30 +18,20 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 public final class UserAuthenticator {
 
-    private static final int MAX_ENTRIES = 10_000;
-
-    private record Cached(ReviewedUser user, Instant until) {
-    }
-
     private final KubernetesClient client;
-    private final Duration ttl;
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ReviewCache<ReviewedUser> cache;
 
     public UserAuthenticator(KubernetesClient client, Duration ttl, Clock clock) {
         this.client = client;
-        this.ttl = ttl;
-        this.clock = clock;
+        this.cache = new ReviewCache<>(ttl, clock);
     }
 
     /** The token's user; {@link AuthenticationException} (401) when the API server does not accept it. */
     public ReviewedUser authenticate(String token) {
-        String digest = sha256(token);
-        Instant now = clock.instant();
-        Cached cached = cache.get(digest);
-        if (cached != null && now.isBefore(cached.until())) {
-            return cached.user();
-        }
+        return cache.get(token, this::review);
+    }
+
+    private ReviewedUser review(String token) {
         TokenReview review = client.tokenReviews().create(new TokenReviewBuilder().withNewSpec().withToken(token)
                 .endSpec().build());
         if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())
@@ -57,28 +39,6 @@ public final class UserAuthenticator {
             throw new AuthenticationException(401, "Unauthorized: the bearer token was not accepted by the API server");
         }
         UserInfo info = review.getStatus().getUser();
-        ReviewedUser user = new ReviewedUser(info.getUsername(), info.getUid(), info.getGroups(), info.getExtra());
-        Instant until = now.plus(ttl);
-        Optional<Instant> expiry = TokenExpiry.of(token);
-        if (expiry.isPresent() && expiry.get().isBefore(until)) {
-            until = expiry.get();
-        }
-        if (cache.size() >= MAX_ENTRIES) {
-            cache.values().removeIf(c -> !now.isBefore(c.until()));
-            if (cache.size() >= MAX_ENTRIES) {
-                cache.clear();
-            }
-        }
-        cache.put(digest, new Cached(user, until));
-        return user;
-    }
-
-    private static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return new ReviewedUser(info.getUsername(), info.getUid(), info.getGroups(), info.getExtra());
     }
 }
