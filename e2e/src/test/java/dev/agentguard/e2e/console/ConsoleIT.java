@@ -349,6 +349,27 @@ class ConsoleIT {
                 .flatMap(c -> c.getWebhooks().stream())
                 .allMatch(w -> w.getClientConfig().getCaBundle() != null && !w.getClientConfig().getCaBundle().isEmpty()));
         proxy.awaitReady(WAIT);
+        proxyPodOnTheNode();
+    }
+
+    /**
+     * The DaemonSet's pod on kwok's node, Running: the harness has no scheduler, so this binds the
+     * pod the DaemonSet controller created, as kube-scheduler would. Clients find a node's proxy
+     * from this pod (its hostIP and hostPort), so it must say where the local proxy listens.
+     */
+    private static void proxyPodOnTheNode() {
+        var pods = admin.pods().inNamespace(SYSTEM).withLabel("app.kubernetes.io/name", "agentguard-proxy");
+        Pod pod = await("the proxy DaemonSet's pod").atMost(WAIT).until(
+                () -> pods.list().getItems().stream().findFirst().orElse(null), p -> p != null);
+        if (pod.getSpec().getNodeName() == null) {
+            admin.bindings().inNamespace(SYSTEM).resource(new io.fabric8.kubernetes.api.model.BindingBuilder()
+                    .withNewMetadata().withName(pod.getMetadata().getName()).endMetadata()
+                    .withNewTarget().withApiVersion("v1").withKind("Node").withName(KubeApiServer.KWOK_NODE).endTarget()
+                    .build()).create();
+        }
+        await("the proxy pod running on " + KubeApiServer.KWOK_NODE).atMost(WAIT).until(
+                () -> admin.pods().inNamespace(SYSTEM).withName(pod.getMetadata().getName()).get(),
+                p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
     }
 
     /** An opted-in namespace, its agent pod (injected), a policy holding cache reads, and the agent's shim. */
