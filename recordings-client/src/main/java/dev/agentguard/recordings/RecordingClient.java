@@ -33,6 +33,8 @@ public final class RecordingClient {
     private final KubernetesClient client;
     private final String systemNamespace;
     private final ProxyLocator locator;
+    /** Built on first use: one read of the CA bundle and one TLS context for all of this client's fetches. */
+    private HttpClient http;
 
     public RecordingClient(KubernetesClient client, String systemNamespace) {
         this.client = client;
@@ -68,9 +70,7 @@ public final class RecordingClient {
         }
         ProxyEndpoint proxy = locator.locate(session);
         URI uri = proxy.uri(PATH + systemNamespace + "/" + session + suffix);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .sslContext(ProxyTrust.context(ProxyTrust.bundle(client, systemNamespace), proxy.serverName()))
-                .build();
+        HttpClient http = http(proxy.serverName());
         HttpRequest request = HttpRequest.newBuilder(uri).GET().header("Authorization", "Bearer " + bearerToken)
                 .build();
         HttpResponse<InputStream> response;
@@ -87,6 +87,15 @@ public final class RecordingClient {
             throw new RecordingException(response.statusCode(), message(response));
         }
         return response;
+    }
+
+    private synchronized HttpClient http(String serverName) {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                    .sslContext(ProxyTrust.context(ProxyTrust.bundle(client, systemNamespace), serverName))
+                    .build();
+        }
+        return http;
     }
 
     /** The proxy's Status message, on one line; the status line when the body is not one. */
