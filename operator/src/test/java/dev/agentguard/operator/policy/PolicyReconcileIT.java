@@ -68,8 +68,7 @@ class PolicyReconcileIT {
     void policyLifecycleReachesTheProxy() throws Exception {
         assertThat(throughProxy("secrets")).as("no policy yet: allowed (and not found)").isEqualTo(404);
         apply(policy("deny-secrets", "secrets", null));
-        PolicyStatus applied = awaitStatus("deny-secrets", 1L, "True", "1/1");
-        assertThat(ready(applied).getReason()).isEqualTo("Applied");
+        assertThat(ready(awaitStatus("deny-secrets", 1L, "Applied", "1/1")).getStatus()).isEqualTo("True");
         String first = bundleVersion();
         assertThat(bundleGeneration("deny-secrets")).isEqualTo(1L);
         await().atMost(WAIT).until(() -> first.equals(proxyVersion()));
@@ -78,7 +77,7 @@ class PolicyReconcileIT {
 
         // An edit: a new generation, a new bundle, and the proxy catches up.
         apply(policy("deny-secrets", "configmaps", null));
-        awaitStatus("deny-secrets", 2L, "True", "1/1");
+        awaitStatus("deny-secrets", 2L, "Applied", "1/1");
         String second = bundleVersion();
         assertThat(second).isNotEqualTo(first);
         assertThat(bundleGeneration("deny-secrets")).isEqualTo(2L);
@@ -88,8 +87,9 @@ class PolicyReconcileIT {
 
         // Invalid: the schema accepts it, compiling rejects it; it stays out and the valid one stays in.
         apply(policy("bad-selector", "pods", "Near"));
-        PolicyStatus invalid = awaitStatus("bad-selector", 1L, "False", null);
-        assertThat(ready(invalid).getReason()).isEqualTo("Invalid");
+        // Pending (also Ready=False) comes first while the bundle catches up: wait for the reason.
+        PolicyStatus invalid = awaitStatus("bad-selector", 1L, "Invalid", null);
+        assertThat(ready(invalid).getStatus()).isEqualTo("False");
         assertThat(ready(invalid).getMessage()).contains("unknown operator 'Near'");
         await().atMost(WAIT).until(() -> bundleGeneration("bad-selector") == null
                 && Long.valueOf(2L).equals(bundleGeneration("deny-secrets")));
@@ -178,12 +178,13 @@ class PolicyReconcileIT {
         admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).forceConflicts().serverSideApply();
     }
 
-    private static PolicyStatus awaitStatus(String name, Long generation, String ready, String proxies) {
+    /** The policy's status once it observed this generation with this Ready reason (and proxy count). */
+    private static PolicyStatus awaitStatus(String name, Long generation, String reason, String proxies) {
         return await().atMost(WAIT).until(() -> {
             AgentPolicy policy = admin.resources(AgentPolicy.class).inNamespace(NS).withName(name).get();
             return policy == null ? null : policy.getStatus();
         }, status -> status != null && generation.equals(status.getObservedGeneration())
-                && ready(status) != null && ready.equals(ready(status).getStatus())
+                && ready(status) != null && reason.equals(ready(status).getReason())
                 && (proxies == null || proxies.equals(status.getProxies())));
     }
 
