@@ -1,4 +1,4 @@
-package dev.agentguard.webhook.policy;
+package dev.agentguard.api.approval;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,17 +17,20 @@ import dev.agentguard.api.v1alpha1.StepUp;
  * user extra {@value #AUTH_TIME_EXTRA} and {@value #ACR_EXTRA} (see docs/approvals.md); a credential without
  * them (a client certificate, a ServiceAccount token, an OIDC token without the claim) cannot meet a
  * requirement that needs them. Each refusal is one line that tells the human what to do.
+ *
+ * <p>The approvals webhook enforces it. The console runs the same check on the ID token it holds, only to
+ * tell the human before they click and to offer the fresh login the webhook will ask for.
  */
-final class StepUpCheck {
+public final class StepUpCheck {
 
-    static final String AUTH_TIME_EXTRA = "agentguard.dev/auth-time";
-    static final String ACR_EXTRA = "agentguard.dev/acr";
+    public static final String AUTH_TIME_EXTRA = "agentguard.dev/auth-time";
+    public static final String ACR_EXTRA = "agentguard.dev/acr";
     /**
      * How far an auth_time may lie ahead of the webhook's clock (the OIDC provider's clock may run ahead of
      * the cluster's). Only this direction is allowed for: a login older than max_age is refused to the second,
      * as an OIDC provider does with max_age.
      */
-    static final Duration CLOCK_SKEW = Duration.ofSeconds(10);
+    public static final Duration CLOCK_SKEW = Duration.ofSeconds(10);
     // Seconds since the epoch, as the API server's mapping writes it; 12 digits reach far past year 9999.
     private static final Pattern EPOCH_SECONDS = Pattern.compile("[0-9]{1,12}");
 
@@ -35,7 +38,7 @@ final class StepUpCheck {
     }
 
     /** Why this user may not approve under {@code required}, or empty if the login meets it. */
-    static Optional<String> refusal(StepUp required, Map<String, List<String>> extra, Instant now) {
+    public static Optional<String> refusal(StepUp required, Map<String, List<String>> extra, Instant now) {
         if (required == null) {
             return Optional.empty();
         }

@@ -1,4 +1,4 @@
-package dev.agentguard.webhook.policy;
+package dev.agentguard.api.approval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

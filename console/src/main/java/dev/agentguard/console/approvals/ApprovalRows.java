@@ -2,10 +2,13 @@ package dev.agentguard.console.approvals;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.agentguard.api.approval.StepUpCheck;
 import dev.agentguard.api.exec.ShellScript;
 import dev.agentguard.api.exec.ShellSyntaxException;
 import dev.agentguard.api.exec.SimpleCommand;
@@ -14,6 +17,7 @@ import dev.agentguard.api.v1alpha1.ApprovalRequest;
 import dev.agentguard.api.v1alpha1.ApprovalRequestSpec;
 import dev.agentguard.api.v1alpha1.ApprovalRequestStatus;
 import dev.agentguard.api.v1alpha1.RequestRef;
+import dev.agentguard.api.v1alpha1.StepUp;
 
 /** Turns ApprovalRequests into rows: pending first, oldest first; then decided, newest first. */
 final class ApprovalRows {
@@ -24,8 +28,12 @@ final class ApprovalRows {
     private ApprovalRows() {
     }
 
-    static List<ApprovalRow> of(List<ApprovalRequest> requests, Instant now) {
-        List<ApprovalRow> rows = requests.stream().map(r -> row(r, now)).toList();
+    /**
+     * @param login the viewer's login as user extra (see {@code Viewer.login()}), for the step-up
+     *              warning on pending requests
+     */
+    static List<ApprovalRow> of(List<ApprovalRequest> requests, Instant now, Map<String, List<String>> login) {
+        List<ApprovalRow> rows = requests.stream().map(r -> row(r, now, login)).toList();
         // RFC 3339 timestamps in UTC, as the API server writes them, sort as strings.
         Comparator<ApprovalRow> lastChange = Comparator.comparing(r -> r.decidedAt() == null ? r.created() : r.decidedAt());
         return Stream.concat(
@@ -33,7 +41,7 @@ final class ApprovalRows {
                 rows.stream().filter(r -> !r.pending()).sorted(lastChange.reversed())).toList();
     }
 
-    static ApprovalRow row(ApprovalRequest request, Instant now) {
+    static ApprovalRow row(ApprovalRequest request, Instant now, Map<String, List<String>> login) {
         ApprovalRequestSpec spec = request.getSpec();
         ApprovalRequestStatus status = request.getStatus();
         AgentRef agent = spec.agent();
@@ -61,7 +69,23 @@ final class ApprovalRows {
                 spec.policy(), spec.rule(), spec.reason(), created, age(Duration.between(createdAt, now)),
                 now.isBefore(deadline) ? age(Duration.between(now, deadline)) : "0s", deadline.toEpochMilli(),
                 status == null ? null : status.decidedBy(), status == null ? null : status.decidedAt(),
-                status == null ? null : status.message());
+                status == null ? null : status.message(), describe(spec.stepUp()),
+                "Pending".equals(phase) ? StepUpCheck.refusal(spec.stepUp(), login, now).orElse(null) : null);
+    }
+
+    /** "a login within 5m and with acr gold or silver", or null when approving needs no step-up. */
+    static String describe(StepUp stepUp) {
+        if (stepUp == null) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        if (stepUp.maxAgeSeconds() != null) {
+            parts.add("within " + age(Duration.ofSeconds(stepUp.maxAgeSeconds())));
+        }
+        if (stepUp.acrValues() != null && !stepUp.acrValues().isEmpty()) {
+            parts.add("with acr " + String.join(" or ", stepUp.acrValues()));
+        }
+        return parts.isEmpty() ? null : "a login " + String.join(" and ", parts);
     }
 
     private static String resource(RequestRef what) {

@@ -21,12 +21,14 @@ import dev.agentguard.api.approval.ApprovalDecisions;
 import dev.agentguard.api.approval.ApprovalDecisions.DecisionException;
 import dev.agentguard.api.v1alpha1.ApprovalPhase;
 import dev.agentguard.api.v1alpha1.ApprovalRequest;
+import dev.agentguard.api.v1alpha1.StepUp;
 import dev.agentguard.console.ConsoleConfig;
 import dev.agentguard.console.kube.ApiRefusal;
 import dev.agentguard.console.kube.UserClients;
 import dev.agentguard.console.web.Viewer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.oidc.OidcSession;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
@@ -53,12 +55,15 @@ public class ApprovalsResource {
     private final ConsoleConfig config;
     private final ApprovalEvents events;
     private final Viewer viewer;
+    private final OidcSession session;
 
-    public ApprovalsResource(UserClients clients, ConsoleConfig config, ApprovalEvents events, Viewer viewer) {
+    public ApprovalsResource(UserClients clients, ConsoleConfig config, ApprovalEvents events, Viewer viewer,
+            OidcSession session) {
         this.clients = clients;
         this.config = config;
         this.events = events;
         this.viewer = viewer;
+        this.session = session;
     }
 
     @GET
@@ -115,6 +120,34 @@ public class ApprovalsResource {
         return decide(name, ApprovalPhase.Denied, comment);
     }
 
+    /**
+     * A fresh login for a request whose policy requires one: ends this console session (locally;
+     * the provider's session stays) and sends the browser to log in again with the request's
+     * max_age and acr_values, which the provider honours (quarkus.oidc.authentication.forward-params).
+     * A POST with the CSRF token, so no page elsewhere can log a viewer out.
+     */
+    @POST
+    @Path("{name}/login-again")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response loginAgain(@RestPath String name) {
+        StepUp stepUp;
+        try (KubernetesClient client = clients.as(viewer.token())) {
+            ApprovalRequest request = client.resources(ApprovalRequest.class).inNamespace(config.systemNamespace())
+                    .withName(name).get();
+            if (request == null) {
+                return page(null, "approvalrequest " + name + " not found", Response.Status.NOT_FOUND);
+            }
+            stepUp = request.getSpec().stepUp();
+        } catch (KubernetesClientException e) {
+            return page(null, ApiRefusal.message(e), Response.Status.fromStatusCode(e.getCode() > 0 ? e.getCode() : 502));
+        }
+        URI target = StepUpLogin.uri(name, stepUp);
+        LOG.infof("%s logs in again for %s (%s)", viewer.name(), name, target.getRawQuery());
+        session.logout().await().indefinitely();
+        return Response.seeOther(target).build();
+    }
+
     private Response decide(String name, ApprovalPhase phase, String comment) {
         String message = comment == null || comment.isBlank() ? null : comment.strip();
         try (KubernetesClient client = clients.as(viewer.token())) {
@@ -144,7 +177,7 @@ public class ApprovalsResource {
         try (KubernetesClient client = clients.as(viewer.token())) {
             List<ApprovalRequest> items = client.resources(ApprovalRequest.class)
                     .inNamespace(config.systemNamespace()).list().getItems();
-            return ApprovalRows.of(items, Instant.now());
+            return ApprovalRows.of(items, Instant.now(), viewer.login());
         }
     }
 }

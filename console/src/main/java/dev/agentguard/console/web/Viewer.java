@@ -1,10 +1,17 @@
 package dev.agentguard.console.web;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import dev.agentguard.api.approval.StepUpCheck;
 import io.quarkus.oidc.IdToken;
 
 /**
@@ -27,5 +34,37 @@ public class Viewer {
 
     public String token() {
         return idToken.getRawToken();
+    }
+
+    /**
+     * The login facts a step-up checks, as the API server maps them from this same token into
+     * user extra (auth_time, acr): what the approvals webhook will see when this viewer decides.
+     */
+    public Map<String, List<String>> login() {
+        Map<String, List<String>> extra = new HashMap<>();
+        String authTime = claim("auth_time");
+        if (authTime != null) {
+            extra.put(StepUpCheck.AUTH_TIME_EXTRA, List.of(authTime));
+        }
+        String acr = claim("acr");
+        if (acr != null) {
+            extra.put(StepUpCheck.ACR_EXTRA, List.of(acr));
+        }
+        return Map.copyOf(extra);
+    }
+
+    /** A claim as the API server's claim mapping renders it: numbers in decimal, strings as they are. */
+    private String claim(String name) {
+        Object value = idToken.getClaim(name);
+        if (value instanceof JsonString string) {
+            return string.getString();
+        }
+        if (value instanceof JsonNumber number) {
+            return number.isIntegral() ? String.valueOf(number.longValueExact()) : number.toString();
+        }
+        if (value instanceof Number number) {
+            return String.valueOf(number.longValue());
+        }
+        return value == null ? null : value.toString();
     }
 }

@@ -69,6 +69,21 @@ final class Chromium implements AutoCloseable {
         driver.findElement(By.id("kc-login")).click();
     }
 
+    /**
+     * Logs in on the provider's page when it asks again (max_age): the provider may show the
+     * user it remembers and ask only for the password.
+     */
+    void logInAgain(String user, String password) {
+        WebElement passwordField = until(By.id("password"));
+        for (WebElement username : driver.findElements(By.id("username"))) {
+            if (username.isDisplayed() && username.isEnabled() && username.getDomProperty("value").isEmpty()) {
+                username.sendKeys(user);
+            }
+        }
+        passwordField.sendKeys(password);
+        driver.findElement(By.id("kc-login")).click();
+    }
+
     WebElement until(By locator) {
         try {
             return new WebDriverWait(driver, wait).until(ExpectedConditions.visibilityOfElementLocated(locator));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +30,7 @@ import dev.agentguard.api.v1alpha1.ApprovalPhase;
 import dev.agentguard.api.v1alpha1.ApprovalRequest;
 import dev.agentguard.api.v1alpha1.ApprovalRequestSpec;
 import dev.agentguard.api.v1alpha1.RequestRef;
+import dev.agentguard.api.v1alpha1.StepUp;
 import dev.agentguard.testing.apps.ConsoleProcess;
 import dev.agentguard.testing.apps.OperatorProcess;
 import dev.agentguard.testing.apps.ProxyProcess;
@@ -82,6 +84,8 @@ class ConsoleIT {
     private static Path work;
     private static ShimProcess shim;
     private static Chromium alice;
+    /** When alice's console login happened (no later than this): the step-up test needs it old. */
+    private static Instant aliceLoggedIn;
 
     @BeforeAll
     static void install() throws Exception {
@@ -142,6 +146,7 @@ class ConsoleIT {
         alice.open(console.url());
         alice.logIn("alice", "alice-test-password");
         alice.untilText(By.id("live"), "live");
+        aliceLoggedIn = Instant.now();
         assertThat(alice.driver().findElement(By.id("user")).getText()).isEqualTo("alice");
 
         CompletableFuture<KubeApiServer.KubectlResult> held = CompletableFuture.supplyAsync(
@@ -281,6 +286,37 @@ class ConsoleIT {
         alice.screenshot(IMAGES.resolve("console-replay-broken.png"));
     }
 
+    @Test
+    @Order(7)
+    void aStepUpIsShownBeforeApprovingAndALoginAgainMeetsIt() {
+        int maxAge = 60;
+        String name = heldExec(List.of("pg_dump", "shop"), "dumps need a fresh login",
+                new StepUp(maxAge, null));
+        // Waits on the clock itself: alice's login must be older than the policy allows.
+        await("alice's login older than " + maxAge + "s").atMost(Duration.ofSeconds(maxAge + 5))
+                .until(() -> Instant.now().isAfter(aliceLoggedIn.plusSeconds(maxAge + 1)));
+
+        alice.open(console.url() + "/approvals");
+        WebElement row = alice.until(By.id("request-" + name));
+        assertThat(row.getText()).contains("Approving needs a login within 1m.", "your login is",
+                "log in again (max_age=" + maxAge + ")");
+        alice.screenshot(IMAGES.resolve("console-step-up.png"));
+        // The warning is advisory; the webhook is what refuses, from the token the API server saw.
+        row.findElement(By.cssSelector("button.approve")).click();
+        alice.untilText(By.id("error"), "this policy requires a login within " + maxAge + "s to approve");
+        assertThat(phase(name)).isEqualTo(ApprovalPhase.Pending);
+
+        alice.until(By.cssSelector("#request-" + name + " button.login-again")).click();
+        // The provider asks again (max_age went along) rather than handing back its session.
+        alice.logInAgain("alice", "alice-test-password");
+        row = alice.until(By.id("request-" + name));
+        assertThat(row.getText()).contains("Approving needs a login within 1m.").doesNotContain("your login is");
+        row.findElement(By.cssSelector("button.approve")).click();
+        alice.untilText(By.id("notice"), "approvalrequest " + name + " approved");
+        assertThat(phase(name)).isEqualTo(ApprovalPhase.Approved);
+        aliceLoggedIn = Instant.now();
+    }
+
     /** The body of a GET from the console as alice, through her browser session. */
     private static String fetch(String path) {
         return (String) alice.driver().executeAsyncScript("""
@@ -291,12 +327,16 @@ class ConsoleIT {
 
     /** A held exec as the proxy files it: the command and the reason are the agent's and the policy's text. */
     private static String heldExec(List<String> command, String reason) {
+        return heldExec(command, reason, null);
+    }
+
+    private static String heldExec(List<String> command, String reason, StepUp stepUp) {
         ApprovalRequest request = new ApprovalRequest();
         request.setMetadata(new ObjectMetaBuilder().withName("apr-" + UUID.randomUUID().toString().substring(0, 8))
                 .withNamespace(SYSTEM).build());
         request.setSpec(new ApprovalRequestSpec(new AgentRef(AGENTS, "agent", "agent", null, KubeApiServer.KWOK_NODE),
                 new RequestRef("create", "", "pods", "exec", AGENTS, "db", null, command),
-                "AgentPolicy/" + AGENTS + "/" + POLICY, "cache-reads", reason, "fp-" + UUID.randomUUID(), 300, 0, null));
+                "AgentPolicy/" + AGENTS + "/" + POLICY, "cache-reads", reason, "fp-" + UUID.randomUUID(), 300, 0, stepUp));
         return admin.resources(ApprovalRequest.class).resource(request).create().getMetadata().getName();
     }
 

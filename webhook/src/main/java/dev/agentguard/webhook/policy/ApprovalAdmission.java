@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.agentguard.api.AgentGuard;
+import dev.agentguard.api.approval.StepUpCheck;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
 import dev.agentguard.api.v1alpha1.AgentRef;
 import dev.agentguard.api.v1alpha1.ApprovalPhase;
