@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
 
 /**
  * Sends deliveries on the Vert.x event loop: {@link #submit} only queues, so the reconciler that
@@ -82,7 +83,9 @@ public class Dispatcher {
         // The request's own timeout is an idle timeout; this one bounds the whole attempt.
         long timer = vertx.setTimer(timeout, t -> answer.tryFail(new TimeoutException("no answer within " + timeout + "ms")));
         try {
-            client.postAbs(delivery.receiver().url().toString()).timeout(timeout)
+            // Only the status counts. The body is discarded as it arrives, never buffered: a
+            // receiver cannot make the operator hold its answer, however large.
+            client.postAbs(delivery.receiver().url().toString()).as(BodyCodec.none()).timeout(timeout)
                     .putHeader("Content-Type", "application/json")
                     .sendBuffer(Buffer.buffer(delivery.body()))
                     .onComplete(ar -> {
