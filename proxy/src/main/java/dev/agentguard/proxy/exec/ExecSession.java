@@ -43,6 +43,8 @@ final class ExecSession {
     private final SessionRecording recording;
     private final StdinInspector stdin;
     private final OutputMasker masker;
+    /** Terminal sessions only: the typed keys whose echo is sent without the partial-line delay. */
+    private final TypedEcho echo;
     private final Duration partialLineDelay;
     private final Clock clock;
     private final Consumer<SessionOutcome> onEnd;
@@ -72,6 +74,7 @@ final class ExecSession {
         this.recording = recording;
         this.stdin = stdin;
         this.masker = new OutputMasker(plan.patterns());
+        this.echo = plan.tty() ? new TypedEcho() : null;
         this.partialLineDelay = partialLineDelay;
         this.clock = clock;
         this.onEnd = onEnd;
@@ -117,6 +120,9 @@ final class ExecSession {
                 recording.input(payload);
                 InputVerdict verdict = stdin.feed(payload);
                 send(upstream, ChannelProtocol.STDIN, verdict.forward());
+                if (echo != null) {
+                    echo.typed(verdict.forward());
+                }
                 verdict.blocked().ifPresent(this::refused);
             }
             case ChannelProtocol.RESIZE -> {
@@ -143,8 +149,12 @@ final class ExecSession {
     private void fromUpstream(int channel, byte[] payload) {
         switch (channel) {
             case ChannelProtocol.STDOUT, ChannelProtocol.STDERR -> {
+                boolean typedEcho = echo != null && channel == ChannelProtocol.STDOUT && echo.echoes(payload);
                 output(channel, masker.feed(channel, payload));
-                if (masker.holdsPartialLine(channel)) {
+                if (typedEcho) {
+                    // The agent's own keys coming back: no reason to wait for the rest of the line.
+                    flushOutput(channel);
+                } else if (masker.holdsPartialLine(channel)) {
                     schedulePartialLineFlush();
                 }
             }
