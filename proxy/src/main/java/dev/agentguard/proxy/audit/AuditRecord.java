@@ -1,11 +1,14 @@
 package dev.agentguard.proxy.audit;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 
 import dev.agentguard.api.policy.AgentIdentity;
 import dev.agentguard.api.policy.Decision;
@@ -19,7 +22,7 @@ import dev.agentguard.api.request.RequestAttributes;
  */
 public final class AuditRecord {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final String auditId = UUID.randomUUID().toString();
     private final Instant received = Instant.now();
@@ -62,65 +65,101 @@ public final class AuditRecord {
      * Event has no responseStatus (nothing was answered) and says that the agent disconnected.
      */
     public String toEvent(int code) {
-        ObjectNode event = JSON.createObjectNode()
-                .put("kind", "Event")
-                .put("apiVersion", "audit.k8s.io/v1")
-                .put("level", "Metadata")
-                .put("auditID", auditId)
-                .put("stage", "ResponseComplete")
-                .put("requestURI", uri)
-                .put("verb", attributes != null ? attributes.verb() : method.toLowerCase());
-        ObjectNode user = event.putObject("user");
-        if (agent != null) {
-            user.put("username", agent.userName());
-            user.putArray("groups").add("system:serviceaccounts").add("system:serviceaccounts:" + agent.namespace())
-                    .add("system:authenticated");
-            ObjectNode extra = user.putObject("extra");
-            extra.putArray("authentication.kubernetes.io/pod-name").add(agent.podName());
-            extra.putArray("authentication.kubernetes.io/pod-uid").add(podUid);
-        } else {
-            user.put("username", "system:anonymous");
+        // Written with the streaming generator, field by field: one event per request is on the
+        // hot path, and a tree per event cost allocations for nothing.
+        StringWriter out = new StringWriter(768);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("kind", "Event");
+            g.writeStringField("apiVersion", "audit.k8s.io/v1");
+            g.writeStringField("level", "Metadata");
+            g.writeStringField("auditID", auditId);
+            g.writeStringField("stage", "ResponseComplete");
+            g.writeStringField("requestURI", uri);
+            g.writeStringField("verb", attributes != null ? attributes.verb() : method.toLowerCase());
+            writeUser(g);
+            g.writeArrayFieldStart("sourceIPs");
+            g.writeString(sourceIp);
+            g.writeEndArray();
+            if (userAgent != null) {
+                g.writeStringField("userAgent", userAgent);
+            }
+            if (attributes != null && attributes.resourceRequest()) {
+                g.writeObjectFieldStart("objectRef");
+                g.writeStringField("resource", attributes.resource());
+                g.writeStringField("apiGroup", attributes.apiGroup());
+                g.writeStringField("apiVersion", attributes.apiVersion());
+                writeIfNotEmpty(g, "namespace", attributes.namespace());
+                writeIfNotEmpty(g, "name", attributes.name());
+                writeIfNotEmpty(g, "subresource", attributes.subresource());
+                g.writeEndObject();
+            }
+            if (code != NO_RESPONSE) {
+                g.writeObjectFieldStart("responseStatus");
+                g.writeNumberField("code", code);
+                g.writeEndObject();
+            }
+            g.writeStringField("requestReceivedTimestamp", received.toString());
+            g.writeStringField("stageTimestamp", Instant.now().toString());
+            writeAnnotations(g, code);
+            g.writeEndObject();
+        } catch (IOException e) {
+            // A StringWriter does not fail; a generator bug would.
+            throw new UncheckedIOException("cannot write the audit event " + auditId, e);
         }
-        event.putArray("sourceIPs").add(sourceIp);
-        if (userAgent != null) {
-            event.put("userAgent", userAgent);
-        }
-        if (attributes != null && attributes.resourceRequest()) {
-            ObjectNode ref = event.putObject("objectRef")
-                    .put("resource", attributes.resource())
-                    .put("apiGroup", attributes.apiGroup())
-                    .put("apiVersion", attributes.apiVersion());
-            putIfNotEmpty(ref, "namespace", attributes.namespace());
-            putIfNotEmpty(ref, "name", attributes.name());
-            putIfNotEmpty(ref, "subresource", attributes.subresource());
-        }
-        if (code != NO_RESPONSE) {
-            event.putObject("responseStatus").put("code", code);
-        }
-        event.put("requestReceivedTimestamp", received.toString());
-        event.put("stageTimestamp", Instant.now().toString());
-
-        ObjectNode annotations = event.putObject("annotations");
-        if (decision != null) {
-            annotations.put("agentguard.dev/decision", decision.action().name());
-            annotations.put("agentguard.dev/mode", decision.mode().name());
-            decision.match().ifPresent(m -> annotations.put("agentguard.dev/policy", m.policy().toString())
-                    .put("agentguard.dev/rule", m.rule()));
-            decision.wouldHave().ifPresent(m -> annotations
-                    .put("agentguard.dev/would-have", m.action().name())
-                    .put("agentguard.dev/would-have-policy", m.policy().toString())
-                    .put("agentguard.dev/would-have-rule", m.rule()));
-        }
-        annotations.put("agentguard.dev/masked", Integer.toString(Math.max(masked, 0)));
-        if (code == NO_RESPONSE) {
-            annotations.put("agentguard.dev/outcome", "agent disconnected before a response");
-        }
-        return event.toString();
+        return out.toString();
     }
 
-    private static void putIfNotEmpty(ObjectNode node, String field, String value) {
+    private void writeUser(JsonGenerator g) throws IOException {
+        g.writeObjectFieldStart("user");
+        if (agent != null) {
+            g.writeStringField("username", agent.userName());
+            g.writeArrayFieldStart("groups");
+            g.writeString("system:serviceaccounts");
+            g.writeString("system:serviceaccounts:" + agent.namespace());
+            g.writeString("system:authenticated");
+            g.writeEndArray();
+            g.writeObjectFieldStart("extra");
+            g.writeArrayFieldStart("authentication.kubernetes.io/pod-name");
+            g.writeString(agent.podName());
+            g.writeEndArray();
+            g.writeArrayFieldStart("authentication.kubernetes.io/pod-uid");
+            g.writeString(podUid);
+            g.writeEndArray();
+            g.writeEndObject();
+        } else {
+            g.writeStringField("username", "system:anonymous");
+        }
+        g.writeEndObject();
+    }
+
+    private void writeAnnotations(JsonGenerator g, int code) throws IOException {
+        g.writeObjectFieldStart("annotations");
+        if (decision != null) {
+            g.writeStringField("agentguard.dev/decision", decision.action().name());
+            g.writeStringField("agentguard.dev/mode", decision.mode().name());
+            if (decision.match().isPresent()) {
+                Decision.Match m = decision.match().get();
+                g.writeStringField("agentguard.dev/policy", m.policy().toString());
+                g.writeStringField("agentguard.dev/rule", m.rule());
+            }
+            if (decision.wouldHave().isPresent()) {
+                Decision.Match m = decision.wouldHave().get();
+                g.writeStringField("agentguard.dev/would-have", m.action().name());
+                g.writeStringField("agentguard.dev/would-have-policy", m.policy().toString());
+                g.writeStringField("agentguard.dev/would-have-rule", m.rule());
+            }
+        }
+        g.writeStringField("agentguard.dev/masked", Integer.toString(Math.max(masked, 0)));
+        if (code == NO_RESPONSE) {
+            g.writeStringField("agentguard.dev/outcome", "agent disconnected before a response");
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeIfNotEmpty(JsonGenerator g, String field, String value) throws IOException {
         if (value != null && !value.isEmpty()) {
-            node.put(field, value);
+            g.writeStringField(field, value);
         }
     }
 
