@@ -20,8 +20,13 @@ public class ProxyMetrics {
 
     private final MeterRegistry registry;
     private final Counter maskedValues;
-    // Per-request path: build each timer once per decision, not on every request.
+    // Per-request path: each counter and timer is built once per tag combination, then found by
+    // a map lookup, rather than the registry building an id from tags on every request.
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+
+    private record RequestKey(String decision, String codeClass) {
+    }
 
     public ProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,7 +37,8 @@ public class ProxyMetrics {
     /** One finished request; decision is Allow, Deny, RequireApproval, or None when refused before policy. */
     public void request(String decision, int code, Duration latency) {
         String codeClass = code == AuditRecord.NO_RESPONSE ? "none" : (code / 100) + "xx";
-        registry.counter("agentguard.proxy.requests", "decision", decision, "code", codeClass).increment();
+        requests.computeIfAbsent(new RequestKey(decision, codeClass), k -> registry.counter("agentguard.proxy.requests",
+                "decision", k.decision(), "code", k.codeClass())).increment();
         durations.computeIfAbsent(decision, d -> Timer.builder("agentguard.proxy.request.duration")
                 .description("Time from request to response end").tag("decision", d)
                 .publishPercentileHistogram().register(registry)).record(latency);
