@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.agentguard.api.policy.AgentIdentity;
@@ -30,6 +31,13 @@ public final class AgentDirectory {
         this.client = client;
         this.ttl = ttl;
         this.clock = clock;
+    }
+
+    /** The agent behind this pod if it was looked up within the TTL, without blocking. */
+    public Optional<AgentIdentity> cached(PodIdentity pod) {
+        Cached cached = byPodUid.get(pod.podUid());
+        return cached != null && clock.instant().isBefore(cached.until()) ? Optional.of(cached.agent())
+                : Optional.empty();
     }
 
     public AgentIdentity describe(PodIdentity pod) {

@@ -42,6 +42,11 @@ public final class Authenticator {
         return cache.get(token, this::review);
     }
 
+    /** The identity a fresh cached review gave this token, without blocking; empty if it needs a review. */
+    public Optional<PodIdentity> cached(String token) {
+        return cache.cached(token);
+    }
+
     private PodIdentity review(String token) {
         TokenReview review = client.tokenReviews().create(new TokenReviewBuilder().withNewSpec().withToken(token)
                 .endSpec().build());

@@ -1,12 +1,12 @@
 package dev.agentguard.proxy.pipeline;
 
-import java.util.Map;
-
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -116,23 +116,45 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return;
         }
         String token = authorization.substring(BEARER.length()).trim();
+        // The body waits until the request is decided (and, when held, approved) and forwarded.
         in.pause();
-        vertx.executeBlocking(() -> admit(in, token, record), false).onComplete(ar -> {
+        // A token reviewed and a pod looked up within their TTLs: the rest is CPU work, done here
+        // on the event loop. Anything that needs the API server goes to a worker thread.
+        Optional<PodIdentity> reviewed = authenticator.cached(token);
+        Optional<AgentIdentity> known = reviewed.flatMap(directory::cached);
+        if (known.isPresent()) {
+            Admission admission;
+            try {
+                admission = admit(in, reviewed.get(), known.get(), record);
+            } catch (RuntimeException e) {
+                refuse(in, e);
+                return;
+            }
+            proceed(in, admission, token, record);
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            PodIdentity pod = authenticator.authenticate(token);
+            return admit(in, pod, directory.describe(pod), record);
+        }, false).onComplete(ar -> {
             if (ar.failed()) {
                 refuse(in, ar.cause());
                 return;
             }
-            Admission admission = ar.result();
-            Decision decision = admission.decision();
-            switch (decision.action()) {
-                case Allow -> forward(in, admission, token, record);
-                case Deny -> forbid(in, admission, admission.command() == null
-                        ? Denials.forbidden(admission.attributes(), decision.match().orElseThrow())
-                        : Denials.forbiddenCommand(admission.attributes(), decision.match().orElseThrow(),
-                                admission.command()));
-                case RequireApproval -> holdForApproval(in, admission, token, record);
-            }
+            proceed(in, ar.result(), token, record);
         });
+    }
+
+    private void proceed(HttpServerRequest in, Admission admission, String token, AuditRecord record) {
+        Decision decision = admission.decision();
+        switch (decision.action()) {
+            case Allow -> forward(in, admission, token, record);
+            case Deny -> forbid(in, admission, admission.command() == null
+                    ? Denials.forbidden(admission.attributes(), decision.match().orElseThrow())
+                    : Denials.forbiddenCommand(admission.attributes(), decision.match().orElseThrow(),
+                            admission.command()));
+            case RequireApproval -> holdForApproval(in, admission, token, record);
+        }
     }
 
     private void holdForApproval(HttpServerRequest in, Admission admission, String token, AuditRecord record) {
@@ -237,9 +259,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }));
     }
 
-    private Admission admit(HttpServerRequest in, String token, AuditRecord record) {
-        PodIdentity pod = authenticator.authenticate(token);
-        AgentIdentity agent = directory.describe(pod);
+    /** Parses the request and decides it for this agent: CPU work only, no API server call. */
+    private Admission admit(HttpServerRequest in, PodIdentity pod, AgentIdentity agent, AuditRecord record) {
         record.identified(agent, pod.podUid());
         RequestAttributes attributes = RequestParser.parse(in.method().name(), in.path(), in.query(),
                 in.getHeader(HttpHeaders.CONTENT_TYPE));
