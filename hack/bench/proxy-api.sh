@@ -4,6 +4,10 @@
 # in one run; plus the masker's single-thread throughput. Prints Markdown.
 #
 #   hack/bench/proxy-api.sh [get-runs] [list-runs] [secret-runs]   (defaults 2000 200 30)
+#
+# Every answer is checked (status and body; Secrets masked through the proxy, in clear
+# direct); a wrong one ends the run with exit 1 and says which, instead of a report.
+# ProxyBenchmarkSmokeIT runs it with tiny parameters in make test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 hack/kube-binaries.sh >/dev/null

@@ -1,10 +1,7 @@
 package dev.agentguard.proxy.bench;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -17,51 +14,65 @@ import javax.net.ssl.TrustManagerFactory;
 import dev.agentguard.api.AgentGuard;
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.testing.apps.ProxyProcess;
+import dev.agentguard.testing.kube.AgentGuardInstall;
 import dev.agentguard.testing.kube.KubeApiServer;
-import dev.agentguard.testing.kube.RepoFiles;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * What the benchmarks share: the test control plane prepared for the proxy (CRDs,
- * its namespace and RBAC), the packaged proxy run as its own process, and the
- * small measuring helpers (percentiles, CPU and memory from {@code /proc}).
+ * What the proxy benchmarks share: the test control plane prepared for the proxy (CRDs,
+ * its namespace and RBAC), an agent's namespace and pod, and the packaged proxy run as
+ * its own process.
  */
 final class BenchEnvironment {
 
-    /** Linux's USER_HZ: the unit of utime and stime in {@code /proc/<pid>/stat}. */
-    static final long CLOCK_TICKS_PER_SECOND = 100;
-
-    @FunctionalInterface
-    interface Body {
-        void run() throws Exception;
-    }
+    /**
+     * The node of every benchmark pod and proxy. kwok keeps it Ready, so its pods stay: a pod
+     * bound to a node that does not exist is deleted by kube-controller-manager's pod garbage
+     * collector after 40 to 80 s, and a node without a kubelet turns NotReady and has its pods
+     * evicted after 5 minutes. Either way the pod-bound token dies with the pod, and every
+     * request after that answers 401, direct and proxied alike.
+     */
+    static final String NODE = KubeApiServer.KWOK_NODE;
+    static final String AGENT = "agent";
 
     private BenchEnvironment() {
     }
 
-    /** Runs a benchmark's {@code main} and exits: Vert.x and informer threads would keep exec:java waiting. */
-    static void main(Body body) {
-        int status = 0;
-        try {
-            body.run();
-        } catch (Exception | AssertionError e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        System.exit(status);
-    }
-
-    /** The root of the agentguard checkout. */
-    static Path repo() {
-        return RepoFiles.find("manifests/crds").getParent().getParent();
-    }
-
     /** The CRDs, {@code agentguard-system} and the proxy's RBAC, as the chart installs them. */
     static void installProxyPrerequisites(KubeApiServer cluster) {
-        dev.agentguard.testing.kube.AgentGuardInstall.component(cluster, "proxy");
+        AgentGuardInstall.component(cluster, "proxy");
+    }
+
+    /** A namespace with the ServiceAccount {@value #AGENT}, allowed exactly {@code rules}. */
+    static void agentNamespace(KubernetesClient admin, String namespace, PolicyRule... rules) {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                .build()).serverSideApply();
+        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName(AGENT).endMetadata().build()).serverSideApply();
+        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata().withName(AGENT)
+                .endMetadata().withRules(rules).build()).serverSideApply();
+        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+                .withName(AGENT).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", AGENT)
+                .addNewSubject().withKind("ServiceAccount").withName(AGENT).withNamespace(namespace).endSubject()
+                .build()).serverSideApply();
+    }
+
+    /** A pod of the {@value #AGENT} ServiceAccount on {@link #NODE}, where the benchmark's proxy serves. */
+    static Pod pod(KubernetesClient admin, String namespace, String name) {
+        return admin.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name)
+                .endMetadata().withNewSpec().withServiceAccountName(AGENT).withNodeName(NODE).addNewContainer()
+                .withName(name).withImage("registry.invalid/" + name + ":1").endContainer().endSpec().build())
+                .serverSideApply();
     }
 
     /** A token of the pod's ServiceAccount bound to the pod, as the kubelet mounts it. */
@@ -79,7 +90,7 @@ final class BenchEnvironment {
         store.load(null, null);
         for (int i = 0; i < pems.length; i++) {
             store.setCertificateEntry("ca" + i, CertificateFactory.getInstance("X.509").generateCertificate(
-                    new java.io.ByteArrayInputStream(pems[i].getBytes(StandardCharsets.US_ASCII))));
+                    new ByteArrayInputStream(pems[i].getBytes(StandardCharsets.US_ASCII))));
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
@@ -88,60 +99,36 @@ final class BenchEnvironment {
         return context;
     }
 
-    static void check(KubeApiServer.KubectlResult result) {
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException("kubectl failed: " + result.stderr());
-        }
-    }
-
-    /** The value at {@code percentile} of sorted samples (nearest rank). */
-    static long pct(long[] sorted, int percentile) {
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    static String ms(long nanos) {
-        return String.format("%.2f ms", nanos / 1e6);
-    }
-
-    /** utime + stime of a process, in clock ticks (see proc(5)). */
-    static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    }
-
-    /** A {@code Vm*} line of {@code /proc/<pid>/status} (VmRSS, VmHWM), in KiB. */
-    static long memoryKiB(long pid, String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
-            }
-        }
-        throw new IllegalStateException(field + " not in /proc/" + pid + "/status");
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /**
-     * The packaged proxy against the test control plane, ready. No operator runs here, so
-     * the (empty) policy bundle the proxy waits for is published first. Extra JVM flags (a
-     * profiler, say) come from the system property {@code bench.proxy.jvm}.
+     * The packaged proxy against the test control plane, ready. Extra JVM flags (a profiler,
+     * say) come from the system property {@code bench.proxy.jvm}.
      *
      * @param settings further {@code AGENTGUARD_PROXY_*} environment variables
      */
-    static ProxyProcess startProxy(KubeApiServer cluster, String node, Map<String, String> settings) {
-        cluster.admin().configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(PolicyBundle.NAME)
-                .withNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).endMetadata()
-                .withData(PolicyBundle.build(List.of(), List.of()).data()).build()).forceConflicts().serverSideApply();
+    static ProxyProcess startProxy(KubeApiServer cluster, Map<String, String> settings) {
+        publishEmptyBundleUnlessPublished(cluster.admin());
         String jvm = System.getProperty("bench.proxy.jvm", "").trim();
-        ProxyProcess proxy = ProxyProcess.start(cluster, node, settings,
+        ProxyProcess proxy = ProxyProcess.start(cluster, NODE, settings,
                 jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")));
-        proxy.awaitReady(Duration.ofSeconds(60));
+        proxy.awaitReady(Duration.ofSeconds(90));
         return proxy;
+    }
+
+    /**
+     * No operator runs here, and the proxy serves nothing before it has a policy bundle: an
+     * empty one (the built-in rules only) is published, unless one is there already. In a
+     * test run another test's publisher keeps the bundle up to date with its policies, and
+     * overwriting it would take those policies away from that test.
+     */
+    private static void publishEmptyBundleUnlessPublished(KubernetesClient admin) {
+        try {
+            admin.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(PolicyBundle.NAME)
+                    .withNamespace(AgentGuard.DEFAULT_SYSTEM_NAMESPACE).endMetadata()
+                    .withData(PolicyBundle.build(List.of(), List.of()).data()).build()).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
     }
 }

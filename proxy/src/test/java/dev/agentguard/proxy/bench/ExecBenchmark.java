@@ -1,8 +1,5 @@
 package dev.agentguard.proxy.bench;
 
-import static dev.agentguard.proxy.bench.BenchEnvironment.ms;
-import static dev.agentguard.proxy.bench.BenchEnvironment.pct;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +23,8 @@ import dev.agentguard.testing.apps.ProxyProcess;
 import dev.agentguard.proxy.bench.ExecClient.Arrival;
 import dev.agentguard.proxy.bench.ExecClient.Endpoint;
 import dev.agentguard.testing.apps.ShimProcess;
+import dev.agentguard.testing.bench.BenchMain;
+import dev.agentguard.testing.bench.Samples;
 import dev.agentguard.testing.kube.KubeApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -66,7 +65,7 @@ public final class ExecBenchmark {
     private final Map<String, OptionalLong> controlPlane = new LinkedHashMap<>();
 
     public static void main(String[] args) {
-        BenchEnvironment.main(() -> new ExecBenchmark().run());
+        BenchMain.run(() -> new ExecBenchmark().run());
     }
 
     /** A command whose stdout is streamed, and its exec URI. */
@@ -97,7 +96,7 @@ public final class ExecBenchmark {
     private record Proxied(ProxyProcess proxy, ShimProcess shim, Endpoint endpoint) implements AutoCloseable {
 
         static Proxied start(KubeApiServer cluster, String podToken, Map<String, String> settings) throws Exception {
-            ProxyProcess proxy = BenchEnvironment.startProxy(cluster, NODE, settings);
+            ProxyProcess proxy = BenchEnvironment.startProxy(cluster, settings);
             ShimProcess shim = ShimProcess.start("https://127.0.0.1:" + proxy.port(), proxy.caFile(), podToken, NS,
                     Map.of(), SHIM_JVM);
             Endpoint endpoint = new Endpoint("shim + proxy", shim.port(),
@@ -163,10 +162,10 @@ public final class ExecBenchmark {
                 }
                 memory.append(String.format("proxy RSS after the streams %d MiB (peak %d MiB); exec-shim RSS %d MiB"
                         + " (peak %d MiB)%n",
-                        BenchEnvironment.memoryKiB(proxied.proxy().app().pid(), "VmRSS") / 1024,
-                        BenchEnvironment.memoryKiB(proxied.proxy().app().pid(), "VmHWM") / 1024,
-                        BenchEnvironment.memoryKiB(proxied.shim().pid(), "VmRSS") / 1024,
-                        BenchEnvironment.memoryKiB(proxied.shim().pid(), "VmHWM") / 1024));
+                        ProcStat.memoryKiB(proxied.proxy().app().pid(), "VmRSS") / 1024,
+                        ProcStat.memoryKiB(proxied.proxy().app().pid(), "VmHWM") / 1024,
+                        ProcStat.memoryKiB(proxied.shim().pid(), "VmRSS") / 1024,
+                        ProcStat.memoryKiB(proxied.shim().pid(), "VmHWM") / 1024));
                 for (Endpoint path : paths) {
                     typingRow(path.name() + (path == direct ? "" : ", partial-line-delay 10ms (default)"),
                             keystrokes, path, tty, typing);
@@ -260,7 +259,7 @@ public final class ExecBenchmark {
                     p == 0 ? workload.name() : "", paths.get(p).name(), figure(median), figure(rates[p][0]),
                     figure(rates[p][runs - 1]),
                     p == 0 ? "" : "**" + figure(100.0 * median / directMedian) + " %**",
-                    ms(pct(firstByte[p], 50)), incomplete[p], runs));
+                    ms(Samples.of(firstByte[p]).percentile(50)), incomplete[p], runs));
             cpuRow(cpu, output, paths.get(p).name(), cpuUse.get(p));
         }
     }
@@ -340,8 +339,9 @@ public final class ExecBenchmark {
             throws Exception {
         System.err.printf("typing: %s, %d keys%n", name, keystrokes);
         long[] nanos = keystrokes(endpoint, uri, keystrokes);
-        typing.append(String.format("| %s | %s | %s | %s | %s |%n", name, ms(pct(nanos, 50)), ms(pct(nanos, 90)),
-                ms(pct(nanos, 99)), ms(nanos[nanos.length - 1])));
+        Samples samples = Samples.of(nanos);
+        typing.append(String.format("| %s | %s | %s | %s | %s |%n", name, ms(samples.percentile(50)),
+                ms(samples.percentile(90)), ms(samples.percentile(99)), ms(samples.max())));
     }
 
     /** Types one key at a time into {@code sh} on a TTY, each after the previous one's echo arrived. */
@@ -388,12 +388,12 @@ public final class ExecBenchmark {
         Map<String, Long> ticks = new LinkedHashMap<>();
         for (var entry : controlPlane.entrySet()) {
             if (entry.getValue().isPresent()) {
-                ticks.put(entry.getKey(), BenchEnvironment.cpuTicks(entry.getValue().getAsLong()));
+                ticks.put(entry.getKey(), ProcStat.cpuTicks(entry.getValue().getAsLong()));
             }
         }
-        ticks.put("exec-shim", BenchEnvironment.cpuTicks(proxied.shim().pid()));
-        ticks.put("proxy", BenchEnvironment.cpuTicks(proxied.proxy().app().pid()));
-        ticks.put("client", BenchEnvironment.cpuTicks(ProcessHandle.current().pid()));
+        ticks.put("exec-shim", ProcStat.cpuTicks(proxied.shim().pid()));
+        ticks.put("proxy", ProcStat.cpuTicks(proxied.proxy().app().pid()));
+        ticks.put("client", ProcStat.cpuTicks(ProcessHandle.current().pid()));
         return ticks;
     }
 
@@ -410,7 +410,7 @@ public final class ExecBenchmark {
     }
 
     private static double cpuMillis(long ticks) {
-        return ticks * 1000.0 / BenchEnvironment.CLOCK_TICKS_PER_SECOND;
+        return ticks * 1000.0 / ProcStat.CLOCK_TICKS_PER_SECOND;
     }
 
     /** A process of the control plane, told apart from other test runs' by one of its arguments. */
@@ -419,6 +419,10 @@ public final class ExecBenchmark {
                 .filter(p -> p.info().command().map(c -> c.endsWith("/" + binary)).orElse(false))
                 .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(argument)).orElse(false))
                 .mapToLong(ProcessHandle::pid).findFirst();
+    }
+
+    private static String ms(long nanos) {
+        return String.format("%.2f ms", nanos / 1e6);
     }
 
     private ExecBenchmark() {
