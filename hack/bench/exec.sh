@@ -3,7 +3,10 @@
 # straight to the test kube-apiserver (kwok runs the command locally), to the
 # proxy alone, and through exec-shim → proxy (recording on) → kube-apiserver,
 # in one run; the keystrokes also with the proxy's partial-line delay at 0.
-# Prints Markdown.
+# Prints Markdown. Every session is checked (stdout exactly what the command prints,
+# Status Success, each key echoed, the proxy's AgentSession complete); a wrong one ends
+# the run with exit 1. Sessions kube-apiserver cuts short are counted in the report.
+# ExecBenchmarkSmokeIT runs it with tiny parameters in make test.
 #
 #   hack/bench/exec.sh [mib] [keystrokes] [runs]      (defaults 256 500 5)
 #

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,20 +17,29 @@ import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.net.PemTrustOptions;
 
 /**
- * A measuring {@code v5.channel.k8s.io} client: counts stdout bytes without
- * keeping them, notes when each stdout message arrives, and keeps the exit
- * Status. It speaks to an endpoint (the API server, or an agent's shim) with a
- * bearer token, so the direct and the proxied path differ only in where it
+ * A measuring {@code v5.channel.k8s.io} client: counts stdout bytes and keeps their CRC32
+ * instead of the bytes, notes when each stdout message arrives (and, on a terminal, what it
+ * said), and keeps the exit Status. It speaks to an endpoint (the API server, or an agent's
+ * shim) with a bearer token, so the direct and the proxied path differ only in where it
  * connects.
  */
 final class ExecClient implements AutoCloseable {
 
-    /** Where exec requests go: host 127.0.0.1, a port, the CA that signed it and the bearer token to present. */
-    record Endpoint(String name, int port, String caPem, String token) {
+    /**
+     * Where exec requests go: host 127.0.0.1, a port, the CA that signed it and the bearer token to
+     * present; {@code viaProxy} when the benchmark's proxy relays (and records) its sessions.
+     */
+    record Endpoint(String name, int port, String caPem, String token, boolean viaProxy) {
+
+        /** Without the token: a report or a failure message never carries a credential. */
+        @Override
+        public String toString() {
+            return "Endpoint[" + name + ", port " + port + "]";
+        }
     }
 
-    /** A stdout message: when it arrived ({@link System#nanoTime()}) and its size. */
-    record Arrival(long nanos, int bytes) {
+    /** A stdout message on a terminal: when it arrived ({@link System#nanoTime()}) and what it said. */
+    record Arrival(long nanos, String text) {
     }
 
     private final WebSocketClient client;
@@ -38,6 +48,8 @@ final class ExecClient implements AutoCloseable {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final StringBuffer status = new StringBuffer();
     private final LinkedBlockingQueue<Arrival> arrivals;
+    /** Touched on the event loop only, read after the close. */
+    private final CRC32 stdoutCrc = new CRC32();
     private volatile long stdoutBytes;
     private volatile long firstStdoutNanos;
     private volatile long closedNanos;
@@ -45,11 +57,11 @@ final class ExecClient implements AutoCloseable {
     private volatile long frames;
     private int messageChannel = -1;
 
-    private ExecClient(WebSocketClient client, WebSocket socket, long openedNanos, boolean noteArrivals) {
+    private ExecClient(WebSocketClient client, WebSocket socket, long openedNanos, boolean terminal) {
         this.client = client;
         this.socket = socket;
         this.openedNanos = openedNanos;
-        this.arrivals = noteArrivals ? new LinkedBlockingQueue<>() : null;
+        this.arrivals = terminal ? new LinkedBlockingQueue<>() : null;
         socket.frameHandler(this::frame);
         socket.closeHandler(v -> {
             closedNanos = System.nanoTime();
@@ -57,13 +69,21 @@ final class ExecClient implements AutoCloseable {
         });
     }
 
+    /** A session streaming output: stdout counted and summed up, nothing kept. */
+    static ExecClient stream(Vertx vertx, Endpoint endpoint, String uri) throws Exception {
+        return open(vertx, endpoint, uri, false);
+    }
+
+    /** A terminal session: each stdout message kept as an {@link Arrival} (the keystrokes' echoes). */
+    static ExecClient terminal(Vertx vertx, Endpoint endpoint, String uri) throws Exception {
+        return open(vertx, endpoint, uri, true);
+    }
+
     /**
      * Opens an exec session. The handlers are set on the event loop before any
      * message can be delivered, so nothing is missed.
-     *
-     * @param noteArrivals keep an {@link Arrival} per stdout message (keystrokes), not just the count
      */
-    static ExecClient open(Vertx vertx, Endpoint endpoint, String uri, boolean noteArrivals) throws Exception {
+    private static ExecClient open(Vertx vertx, Endpoint endpoint, String uri, boolean terminal) throws Exception {
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
                 .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(endpoint.caPem())))
                 .setVerifyHost(true).setMaxFrameSize(1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
@@ -74,7 +94,7 @@ final class ExecClient implements AutoCloseable {
         CompletableFuture<ExecClient> connected = new CompletableFuture<>();
         client.connect(options).onComplete(ar -> {
             if (ar.succeeded()) {
-                connected.complete(new ExecClient(client, ar.result(), opened, noteArrivals));
+                connected.complete(new ExecClient(client, ar.result(), opened, terminal));
             } else {
                 connected.completeExceptionally(ar.cause());
             }
@@ -108,10 +128,11 @@ final class ExecClient implements AutoCloseable {
                     firstStdoutNanos = now;
                 }
                 stdoutBytes += bytes;
+                stdoutCrc.update(data.getBytes(offset, data.length()));
                 lastStdoutNanos = now;
                 frames++;
                 if (arrivals != null) {
-                    arrivals.add(new Arrival(now, bytes));
+                    arrivals.add(new Arrival(now, data.getString(offset, data.length(), StandardCharsets.UTF_8.name())));
                 }
             }
             case 3 -> status.append(data.getString(offset, data.length(), StandardCharsets.UTF_8.name()));
@@ -144,6 +165,14 @@ final class ExecClient implements AutoCloseable {
 
     long stdoutBytes() {
         return stdoutBytes;
+    }
+
+    /**
+     * The CRC32 of all stdout received. Read it after {@link #awaitClose}: the frames are
+     * summed up on the event loop before it completes the close, which the waiter sees.
+     */
+    long stdoutCrc32() {
+        return stdoutCrc.getValue();
     }
 
     long openedNanos() {

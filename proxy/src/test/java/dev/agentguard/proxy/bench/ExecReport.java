@@ -1,0 +1,65 @@
+package dev.agentguard.proxy.bench;
+
+import java.util.List;
+
+/**
+ * The exec benchmark's result, printed as Markdown: stream throughput per workload and path,
+ * CPU per MiB per process, memory after the streams, and the keystroke round trips.
+ *
+ * @param components the CPU table's columns (processes found), in order
+ * @param memory     the proxy's and the shim's memory after the streams
+ */
+record ExecReport(ExecBenchParameters parameters, List<String> components, List<WorkloadStreams> streams,
+        String memory, List<TypingRow> typing) {
+
+    String markdown() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("Exec throughput, %s per run, %d runs per path (median of stdout bytes received per"
+                + " second, first byte to close; first byte = median time from the handshake), %d cores%n%n",
+                parameters.size(), parameters.runs(), Runtime.getRuntime().availableProcessors()));
+        out.append("| output | path | throughput (min–max) | vs direct | first byte | incomplete |\n");
+        out.append("|---|---|---|---|---|---|\n");
+        streams.forEach(workload -> throughputRows(out, workload));
+        out.append("\nCPU per MiB streamed (ms), summed over the measured runs; client = the benchmark's JVM\n\n");
+        out.append("| output | path | ").append(String.join(" | ", components)).append(" | total |\n");
+        out.append("|---|---|").append("---|".repeat(components.size() + 1)).append('\n');
+        streams.forEach(workload -> workload.paths().forEach(path -> cpuRow(out, workload.workload(), path)));
+        out.append('\n').append(memory).append("\n\n");
+        out.append(String.format("Keystroke round trip in a TTY (`sh`): one key on stdin until its echo on stdout,"
+                + " %d keys after %d unmeasured%n%n", parameters.keystrokes(), parameters.warmupKeys()));
+        out.append("| path | p50 | p90 | p99 | max |\n");
+        out.append("|---|---|---|---|---|\n");
+        typing.forEach(row -> out.append(row.markdown()));
+        return out.toString();
+    }
+
+    private static void throughputRows(StringBuilder out, WorkloadStreams workload) {
+        double direct = workload.paths().get(0).medianRate();
+        for (int p = 0; p < workload.paths().size(); p++) {
+            PathStreams path = workload.paths().get(p);
+            double[] rates = path.sortedRates();
+            out.append(String.format("| %s | %s | %s MiB/s (%s–%s) | %s | %.2f ms | %d of %d |%n",
+                    p == 0 ? workload.workload().name() : "", path.path(), figure(path.medianRate()),
+                    figure(rates[0]), figure(rates[rates.length - 1]),
+                    p == 0 ? "" : "**" + figure(100.0 * path.medianRate() / direct) + " %**",
+                    path.firstByte().percentile(50) / 1e6, path.shortRuns(), path.runs()));
+        }
+    }
+
+    private void cpuRow(StringBuilder out, Workload workload, PathStreams path) {
+        double mib = path.bytes() / (double) ExecBenchParameters.MIB;
+        StringBuilder row = new StringBuilder("| " + workload.label() + " | " + path.path());
+        long total = 0;
+        for (String name : components) {
+            Long ticks = path.cpuTicks().get(name);
+            total += ticks == null ? 0 : ticks;
+            row.append(" | ").append(ticks == null ? "n/a" : String.format("%.1f", ProcStat.cpuMillis(ticks) / mib));
+        }
+        out.append(row).append(String.format(" | %.1f |%n", ProcStat.cpuMillis(total) / mib));
+    }
+
+    /** Two significant digits or more, so small rates are not printed as 0. */
+    private static String figure(double value) {
+        return String.format(value < 10 ? "%.1f" : "%.0f", value);
+    }
+}
