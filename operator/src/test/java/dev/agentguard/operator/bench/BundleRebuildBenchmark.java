@@ -3,12 +3,15 @@ package dev.agentguard.operator.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.agentguard.api.policy.PolicyBundle;
 import dev.agentguard.api.v1alpha1.Action;
 import dev.agentguard.api.v1alpha1.AgentPolicy;
 import dev.agentguard.api.v1alpha1.ApiRule;
 import dev.agentguard.api.v1alpha1.PolicySpec;
+import dev.agentguard.testing.bench.BenchMain;
+import dev.agentguard.testing.bench.WrongAnswer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /**
@@ -16,47 +19,78 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
  * built: each renewal reconciles every policy, and each reconcile used to build the whole
  * bundle (compile and serialize every policy). Now a reconcile reuses the bundle built at
  * the last policy event. Measured in one run: the cost of one build, times the policies.
- * Not a test; run by {@code hack/bench/bundle-rebuild.sh}.
+ * Every bundle is checked to hold every policy, as the proxy reads it. Not a test; run by
+ * {@code hack/bench/bundle-rebuild.sh}; {@code BundleRebuildBenchmarkSmokeIT} runs it with
+ * tiny parameters in the test suite.
  */
 public final class BundleRebuildBenchmark {
+
+    private static final int WARMUP_BUILDS = 5;
 
     private BundleRebuildBenchmark() {
     }
 
     public static void main(String[] args) {
-        int rounds = Integer.parseInt(System.getProperty("bench.rounds", "20"));
-        System.out.println("| policies | bundle bytes | one build | per renewal, build per reconcile | per renewal, kept bundle |");
-        System.out.println("|---|---|---|---|---|");
-        for (int policies : new int[] {10, 100, 500}) {
-            List<AgentPolicy> all = policies(policies);
-            // Warm-up: JIT and Jackson's caches, as in a running operator.
-            for (int i = 0; i < 5; i++) {
-                build(all);
-            }
-            long best = Long.MAX_VALUE;
-            int bytes = 0;
-            for (int i = 0; i < rounds; i++) {
-                long start = System.nanoTime();
-                bytes = build(all);
-                best = Math.min(best, System.nanoTime() - start);
-            }
-            // With the bundle kept, a reconcile still checks that the ConfigMap holds it: an
-            // equality test of the data against the copy the ConfigMap informer saw.
-            Map<String, String> kept = PolicyBundle.build(all, List.of()).data();
-            Map<String, String> seen = Map.copyOf(kept.entrySet().stream().collect(
-                    java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> new String(e.getValue()))));
-            long bestCheck = Long.MAX_VALUE;
-            for (int i = 0; i < rounds; i++) {
-                long start = System.nanoTime();
-                if (!kept.equals(seen)) {
-                    throw new IllegalStateException("copies differ");
-                }
-                bestCheck = Math.min(bestCheck, System.nanoTime() - start);
-            }
-            // A renewal reconciles every policy: N builds before, N checks now.
-            System.out.printf("| %d | %d | %.2f ms | %.1f ms | %.2f ms |%n", policies, bytes, best / 1e6,
-                    best * (double) policies / 1e6, bestCheck * (double) policies / 1e6);
+        BenchMain.run(() -> System.out.print(run(RebuildParameters.fromSystemProperties()).markdown()));
+    }
+
+    static RebuildReport run(RebuildParameters parameters) {
+        List<RebuildRow> rows = new ArrayList<>();
+        for (int count : parameters.policyCounts()) {
+            rows.add(row(policies(count), parameters.rounds()));
         }
+        return new RebuildReport(rows);
+    }
+
+    private static RebuildRow row(List<AgentPolicy> policies, int rounds) {
+        Map<String, String> kept = checkedBuild(policies);
+        // Warm-up: JIT and Jackson's caches, as in a running operator.
+        for (int i = 0; i < WARMUP_BUILDS; i++) {
+            build(policies);
+        }
+        long bestBuild = Long.MAX_VALUE;
+        int bytes = 0;
+        for (int i = 0; i < rounds; i++) {
+            long start = System.nanoTime();
+            bytes = build(policies);
+            bestBuild = Math.min(bestBuild, System.nanoTime() - start);
+        }
+        // With the bundle kept, a reconcile still checks that the ConfigMap holds it: an
+        // equality test of the data against the copy the ConfigMap informer saw (other
+        // String instances, as deserialized, so the test compares characters).
+        Map<String, String> seen = Map.copyOf(kept.entrySet().stream().collect(
+                Collectors.toMap(Map.Entry::getKey, e -> new String(e.getValue()))));
+        long bestCheck = Long.MAX_VALUE;
+        for (int i = 0; i < rounds; i++) {
+            long start = System.nanoTime();
+            boolean same = kept.equals(seen);
+            bestCheck = Math.min(bestCheck, System.nanoTime() - start);
+            if (!same) {
+                throw new WrongAnswer("the kept-bundle check", "a bundle and its copy differ");
+            }
+        }
+        return new RebuildRow(policies.size(), bytes, bestBuild, bestCheck);
+    }
+
+    /**
+     * A build, checked once outside the timing: every policy compiled (none rejected) and in
+     * the bundle, and the proxy's reading of it compiles every one. A timing of a build that
+     * drops policies would flatter it.
+     */
+    private static Map<String, String> checkedBuild(List<AgentPolicy> policies) {
+        PolicyBundle.Built built = PolicyBundle.build(policies, List.of());
+        String what = "the bundle of " + policies.size() + " policies";
+        if (!built.rejected().isEmpty()) {
+            throw new WrongAnswer(what, "rejected " + built.rejected());
+        }
+        if (built.entries().size() != policies.size()) {
+            throw new WrongAnswer(what, "holds " + built.entries().size() + " entries");
+        }
+        int compiled = PolicyBundle.parse(built.data()).size();
+        if (compiled != policies.size()) {
+            throw new WrongAnswer(what, "compiles to " + compiled + " policies on the proxy's side");
+        }
+        return built.data();
     }
 
     private static int build(List<AgentPolicy> policies) {
