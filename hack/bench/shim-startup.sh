@@ -7,6 +7,10 @@
 #   hack/bench/shim-startup.sh [runs]       (default 7 runs per variant)
 #
 # Needs a packaged shim: ./mvnw -pl exec-shim -am package -DskipTests
+#
+# Every run checks what the shim answered (ready, credentials written, 401 without the
+# placeholder token) and the script exits 1 on anything else. ShimStartupSmokeIT (exec-shim)
+# runs it with 1 run in the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-7}
@@ -18,8 +22,15 @@ tuned="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xmx24m -XX:MaxMetaspac
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+fail() { # <pid> <work dir> <message>: a wrong answer is a failed run, never a figure
+  echo "shim-startup: $3; the shim's log:" >&2
+  cat "$2/log" >&2
+  kill "$1" 2>/dev/null || true
+  exit 1
+}
+
 run_once() { # <jvm flags> -> "<ready ms> <rss KiB>"
-  local flags=$1 work port health pid start_ns ready_ns rss
+  local flags=$1 work port health pid start_ns ready_ns rss code file
   work=$(mktemp -d)
   port=$(free_port); health=$(free_port)
   echo "placeholder" > "$work/token"
@@ -31,12 +42,20 @@ run_once() { # <jvm flags> -> "<ready ms> <rss KiB>"
     java $flags -jar "$jar" > "$work/log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$health/q/health/started" >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
+    kill -0 "$pid" 2>/dev/null || fail "$pid" "$work" "the shim exited before it was ready"
     sleep 0.005
   done
   ready_ns=$(date +%s%N)
-  # Memory once serving: a few requests through the listener first (401s: no upstream needed).
-  for _ in $(seq 20); do curl -sk -o /dev/null "https://127.0.0.1:$port/api" || true; done
+  # Ready means the agent's credentials are written: the placeholder token, the shim's CA, the namespace.
+  for file in token ca.crt namespace; do
+    [[ -s $work/credentials/$file ]] || fail "$pid" "$work" "ready, but credentials/$file is missing or empty"
+  done
+  # Memory once serving: a few requests through the listener first. Without the placeholder token
+  # each must be the shim's own 401 (no upstream needed); anything else is a broken listener.
+  for _ in $(seq 20); do
+    code=$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/api" || true)
+    [[ $code == 401 ]] || fail "$pid" "$work" "a request without the placeholder token answered '$code', not 401"
+  done
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   rm -rf "$work"
