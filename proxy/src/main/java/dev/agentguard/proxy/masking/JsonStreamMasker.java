@@ -4,23 +4,25 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 /**
- * Masks a JSON response as it streams, holding at most one object in memory.
- * Bytes are fed as they arrive (Jackson's non-blocking parser); tokens outside
- * the objects to mask are copied straight to the output; each object to mask is
- * captured whole, masked by {@link ObjectMasker}, and written out. Nothing that
- * was inside a captured object leaves before it is masked.
+ * Masks a JSON response as it streams. Bytes are fed as they arrive (Jackson's
+ * non-blocking parser); tokens outside the objects to mask are copied straight to
+ * the output, and each object to mask is handed to a {@link MaskedObject}: token by
+ * token ({@link TokenMaskedObject}) where the plan allows it, which holds only an
+ * object's metadata, otherwise whole ({@link TreeMaskedObject}). No value that must
+ * be masked ever reaches the output. A watch's output is released one whole event
+ * at a time, since each event is one WebSocket message.
  */
 public final class JsonStreamMasker implements StreamMasker {
 
@@ -37,21 +39,30 @@ public final class JsonStreamMasker implements StreamMasker {
     private final ObjectMapper mapper;
     private final ObjectMasker masker;
     private final Shape shape;
+    private final boolean tokenLevel;
     private final JsonParser parser;
     private final ByteArrayFeeder feeder;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final Output out = new Output();
     private final JsonGenerator generator;
-    /** Field name (or null for array elements) of each open container. */
+    /** Field name (or null for array elements) of each open container outside the objects to mask. */
     private final Deque<String> path = new ArrayDeque<>();
     private String pendingField;
-    private TokenBuffer capture;
-    private int captureDepth;
+    private MaskedObject current;
     private int masked;
 
     public JsonStreamMasker(ObjectMapper mapper, ObjectMasker masker, Shape shape) {
+        this(mapper, masker, shape, TokenMaskedObject.handles(masker.plan()));
+    }
+
+    /** @param tokenLevel mask token by token; the plan must allow it ({@link TokenMaskedObject#handles}) */
+    JsonStreamMasker(ObjectMapper mapper, ObjectMasker masker, Shape shape, boolean tokenLevel) {
+        if (tokenLevel && !TokenMaskedObject.handles(masker.plan())) {
+            throw new IllegalArgumentException("this masking plan needs whole objects: " + masker.plan());
+        }
         this.mapper = mapper;
         this.masker = masker;
         this.shape = shape;
+        this.tokenLevel = tokenLevel;
         try {
             this.parser = mapper.getFactory().createNonBlockingByteArrayParser();
             this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
@@ -70,7 +81,7 @@ public final class JsonStreamMasker implements StreamMasker {
             drain();
             return takeOutput();
         } catch (IOException e) {
-            throw new MaskingException("the response is not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            throw invalid(e);
         }
     }
 
@@ -80,12 +91,12 @@ public final class JsonStreamMasker implements StreamMasker {
         try {
             feeder.endOfInput();
             drain();
-            if (!path.isEmpty() || capture != null) {
+            if (!path.isEmpty() || current != null) {
                 throw new MaskingException("the response ended inside a JSON value");
             }
             return takeOutput();
         } catch (IOException e) {
-            throw new MaskingException("the response is not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            throw invalid(e);
         }
     }
 
@@ -97,20 +108,17 @@ public final class JsonStreamMasker implements StreamMasker {
     private void drain() throws IOException {
         JsonToken token;
         while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
-            if (capture != null) {
-                capture.copyCurrentEvent(parser);
-                if (token.isStructStart()) {
-                    captureDepth++;
-                } else if (token.isStructEnd() && --captureDepth == 0) {
-                    finishCapture();
-                }
-                continue;
-            }
-            if (token.isStructStart() && startsObjectToMask(token)) {
-                capture = new TokenBuffer(parser);
-                capture.copyCurrentEvent(parser);
-                captureDepth = 1;
+            if (current == null && token.isStructStart() && startsObjectToMask(token)) {
+                current = tokenLevel ? new TokenMaskedObject(masker.plan(), generator)
+                        : new TreeMaskedObject(mapper, masker, generator, parser);
                 pendingField = null;
+            }
+            if (current != null) {
+                if (current.accept(parser, token)) {
+                    masked += current.masked();
+                    current = null;
+                    endOfRootValue();
+                }
                 continue;
             }
             generator.copyCurrentEvent(parser);
@@ -123,6 +131,7 @@ public final class JsonStreamMasker implements StreamMasker {
                 case END_OBJECT, END_ARRAY -> path.pop();
                 default -> pendingField = null;
             }
+            endOfRootValue();
         }
     }
 
@@ -135,24 +144,45 @@ public final class JsonStreamMasker implements StreamMasker {
         };
     }
 
-    private void finishCapture() throws IOException {
-        JsonNode node;
-        try (JsonParser captured = capture.asParser(mapper)) {
-            node = mapper.readTree(captured);
-        }
-        capture = null;
-        masked += masker.mask(node);
-        mapper.writeTree(generator, node);
-        if (path.isEmpty()) {
-            // End of a root value: a watch event goes out now.
+    /** A root value that has just ended can go out whole: a watch event is released. */
+    private void endOfRootValue() throws IOException {
+        if (path.isEmpty() && current == null) {
             generator.flush();
+            out.release();
         }
     }
 
     private byte[] takeOutput() throws IOException {
         generator.flush();
-        byte[] bytes = out.toByteArray();
-        out.reset();
-        return bytes;
+        return shape == Shape.WATCH ? out.takeReleased() : out.takeAll();
+    }
+
+    private static MaskingException invalid(IOException e) {
+        return new MaskingException("the response is not valid JSON: "
+                + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+    }
+
+    /** The masked bytes written so far, of which a prefix may be released to go out. */
+    private static final class Output extends ByteArrayOutputStream {
+        private int released;
+
+        void release() {
+            released = count;
+        }
+
+        byte[] takeAll() {
+            byte[] bytes = Arrays.copyOf(buf, count);
+            count = 0;
+            released = 0;
+            return bytes;
+        }
+
+        byte[] takeReleased() {
+            byte[] bytes = Arrays.copyOf(buf, released);
+            System.arraycopy(buf, released, buf, 0, count - released);
+            count -= released;
+            released = 0;
+            return bytes;
+        }
     }
 }

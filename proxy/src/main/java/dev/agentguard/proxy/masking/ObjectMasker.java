@@ -31,6 +31,10 @@ public final class ObjectMasker {
         this.plan = plan;
     }
 
+    public MaskingPlan plan() {
+        return plan;
+    }
+
     /** Masks the value and returns how many values were replaced. */
     public int mask(JsonNode node) {
         if (!(node instanceof ObjectNode object)) {
@@ -68,6 +72,10 @@ public final class ObjectMasker {
         // Objects have a name; list and table metadata (ListMeta) and Status never do.
         boolean isObject = metadata instanceof ObjectNode && (metadata.has("name") || metadata.has("generateName"));
         if (isObject && (plan.secrets() || !what.isEmpty())) {
+            JsonNode existing = metadata.get("annotations");
+            if (existing != null && !existing.isNull() && !existing.isObject()) {
+                throw new MaskingException("a masked object's metadata.annotations is not an object");
+            }
             ObjectNode annotations = ((ObjectNode) metadata).withObject("annotations");
             if (annotations.has(LAST_APPLIED)) {
                 annotations.put(LAST_APPLIED, MASKED_TEXT);
