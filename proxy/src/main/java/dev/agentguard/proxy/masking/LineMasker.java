@@ -8,6 +8,12 @@ import java.nio.charset.StandardCharsets;
  * with {@link SecretDetectors} before it leaves. A partial line waits for its end
  * (or for the stream's end); a line longer than {@link #MAX_LINE} is masked and
  * sent in pieces, so one endless line cannot hold the stream or fill memory.
+ *
+ * <p>Lines are matched as bytes (each byte one ISO-8859-1 character), never
+ * decoded as UTF-8: output that is not text ({@code kubectl cp}'s tar stream, a
+ * binary file) and a multi-byte character cut by the {@link #MAX_LINE} boundary
+ * leave exactly as they came, where a UTF-8 round trip would replace them with
+ * U+FFFD.
  */
 public final class LineMasker implements StreamMasker {
 
@@ -52,8 +58,8 @@ public final class LineMasker implements StreamMasker {
     }
 
     private byte[] maskPending() {
-        String line = pending.toString(StandardCharsets.UTF_8);
+        String line = pending.toString(StandardCharsets.ISO_8859_1);
         pending.reset();
-        return detectors.mask(line).getBytes(StandardCharsets.UTF_8);
+        return detectors.mask(line).getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentguard.proxy.masking;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,10 +9,15 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Finds secrets in free text (pod logs, later exec output), one line at a time:
+ * Finds secrets in free text (pod logs, exec output), one line at a time:
  * cloud access keys, JWTs, passwords in URLs, private-key blocks (which span
  * lines, so the detector keeps state between lines), and a policy's own regexes.
  * One instance per stream.
+ *
+ * <p>A line is its bytes, one ISO-8859-1 character each, so that masking never
+ * changes a byte it does not replace. The built-in patterns are ASCII; a policy's
+ * pattern is matched against the UTF-8 bytes of the text (a non-ASCII literal
+ * matches its UTF-8 encoding).
  */
 public final class SecretDetectors {
 
@@ -82,7 +88,7 @@ public final class SecretDetectors {
         List<Detector> all = new ArrayList<>(BUILT_IN);
         for (String regex : custom) {
             try {
-                all.add(new Detector(Pattern.compile(regex), List.of(), false, 0));
+                all.add(new Detector(Pattern.compile(asBytes(regex)), List.of(), false, 0));
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("masking pattern '" + regex + "' is not a valid regular expression: "
                         + e.getDescription(), e);
@@ -91,7 +97,15 @@ public final class SecretDetectors {
         return new SecretDetectors(List.copyOf(all));
     }
 
-    /** The line with every secret found replaced (the line ending, if any, is kept). */
+    /** A pattern's UTF-8 bytes as ISO-8859-1 characters: what its non-ASCII literals are in a line. */
+    private static String asBytes(String regex) {
+        return new String(regex.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The line, one character per byte (ISO-8859-1), with every secret found replaced
+     * (the line ending, if any, is kept).
+     */
     public String mask(String line) {
         if (inPrivateKey || (line.contains("-----BEGIN") && PRIVATE_KEY_BEGIN.matcher(line).find())) {
             inPrivateKey = !(line.contains("-----END") && PRIVATE_KEY_END.matcher(line).find());

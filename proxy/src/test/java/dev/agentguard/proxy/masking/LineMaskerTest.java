@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,15 +64,47 @@ class LineMaskerTest {
                 .hasMessageContaining("masking pattern '([unclosed' is not a valid regular expression");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 100, 16384, 70000})
+    void outputThatIsNotTextLeavesByteForByte(int chunk) {
+        // kubectl cp is a tar stream over exec: every byte value, and no valid UTF-8.
+        byte[] binary = new byte[300 * 1024];
+        new Random(11).nextBytes(binary);
+        for (int i = 0; i < 256; i++) {
+            binary[i] = (byte) i;
+        }
+
+        assertThat(run(SecretDetectors.withCustom(List.of("x[0-9]+y")), binary, chunk)).isEqualTo(binary);
+    }
+
+    @Test
+    void aCharacterCutByTheLineLimitIsKept() {
+        // A line longer than the limit is sent in pieces; the cut falls inside the two bytes of é.
+        String line = "a".repeat(LineMasker.MAX_LINE - 1) + "é and more\n";
+        byte[] text = line.getBytes(StandardCharsets.UTF_8);
+
+        assertThat(new String(run(SecretDetectors.withCustom(List.of()), text, 4096), StandardCharsets.UTF_8))
+                .isEqualTo(line);
+    }
+
+    @Test
+    void aCustomPatternWithNonAsciiLiteralsMatchesTheirUtf8Bytes() {
+        String masked = run(SecretDetectors.withCustom(List.of("пароль=\\S+")), "вход: пароль=hunter2 ok\n", 3);
+
+        assertThat(masked).isEqualTo("вход: " + SecretDetectors.REDACTED + " ok\n");
+    }
+
     private static String run(SecretDetectors detectors, String text, int chunk) {
+        return new String(run(detectors, text.getBytes(StandardCharsets.UTF_8), chunk), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] run(SecretDetectors detectors, byte[] bytes, int chunk) {
         LineMasker masker = new LineMasker(detectors);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < bytes.length; i += chunk) {
-            byte[] part = java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunk));
-            out.writeBytes(masker.feed(part));
+            out.writeBytes(masker.feed(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunk))));
         }
         out.writeBytes(masker.end());
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 }
