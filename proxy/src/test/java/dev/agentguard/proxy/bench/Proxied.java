@@ -23,10 +23,16 @@ record Proxied(ProxyProcess proxy, ShimProcess shim, Endpoint endpoint) implemen
             .filter(flag -> !flag.isEmpty()).toList();
 
     static Proxied start(KubeApiServer cluster, ExecAgent agent, Map<String, String> settings) throws Exception {
+        return start(cluster, agent.namespace(), agent.token(), settings);
+    }
+
+    /** For the agent of {@code namespace} whose pod's token is {@code podToken}. */
+    static Proxied start(KubeApiServer cluster, String namespace, String podToken, Map<String, String> settings)
+            throws Exception {
         ProxyProcess proxy = BenchEnvironment.startProxy(cluster, settings);
         try {
-            ShimProcess shim = ShimProcess.start("https://127.0.0.1:" + proxy.port(), proxy.caFile(), agent.token(),
-                    agent.namespace(), Map.of(), SHIM_JVM);
+            ShimProcess shim = ShimProcess.start("https://127.0.0.1:" + proxy.port(), proxy.caFile(), podToken,
+                    namespace, Map.of(), SHIM_JVM);
             Endpoint endpoint = new Endpoint("shim + proxy", shim.port(),
                     Files.readString(shim.credentials().resolve("ca.crt")), shim.placeholderToken(), true);
             return new Proxied(proxy, shim, endpoint);
@@ -41,7 +47,11 @@ record Proxied(ProxyProcess proxy, ShimProcess shim, Endpoint endpoint) implemen
      * it: the difference to "shim + proxy" is the shim's share.
      */
     Endpoint proxyOnly(ExecAgent agent) {
-        return new Endpoint("proxy only", proxy.port(), proxy.caPem(), agent.token(), true);
+        return proxyOnly(agent.token());
+    }
+
+    Endpoint proxyOnly(String podToken) {
+        return new Endpoint("proxy only", proxy.port(), proxy.caPem(), podToken, true);
     }
 
     @Override
