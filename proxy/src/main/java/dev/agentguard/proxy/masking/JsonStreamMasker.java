@@ -1,28 +1,25 @@
 package dev.agentguard.proxy.masking;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Masks a JSON response as it streams. Bytes are fed as they arrive (Jackson's
- * non-blocking parser); tokens outside the objects to mask are copied straight to
- * the output, and each object to mask is handed to a {@link MaskedObject}: token by
- * token ({@link TokenMaskedObject}) where the plan allows it, which holds only an
- * object's metadata, otherwise whole ({@link TreeMaskedObject}). No value that must
- * be masked ever reaches the output. A watch's output is released one whole event
- * at a time, since each event is one WebSocket message.
+ * Masks a JSON response as it streams. Bytes are fed as they arrive and parsed by
+ * Jackson's non-blocking parser; the output is the input's own bytes
+ * ({@link SplicedOutput}), except for each object to mask, which is handed to a
+ * {@link MaskedObject}: token by token ({@link TokenMaskedObject}) where the plan
+ * allows it, replacing only the values it masks, otherwise decoded whole
+ * ({@link TreeMaskedObject}). No value that must be masked ever reaches the output:
+ * input is passed on only up to the end of the last complete token, and not past
+ * a field name whose value is to be masked. A watch's output is released one whole
+ * event at a time, since each event is one WebSocket message.
  */
 public final class JsonStreamMasker implements StreamMasker {
 
@@ -42,12 +39,12 @@ public final class JsonStreamMasker implements StreamMasker {
     private final boolean tokenLevel;
     private final JsonParser parser;
     private final ByteArrayFeeder feeder;
-    private final Output out = new Output();
-    private final JsonGenerator generator;
-    /** Field name (or null for array elements) of each open container outside the objects to mask. */
+    private final SplicedOutput out = new SplicedOutput();
+    /** Field name (or "" for array elements) of each open container outside the objects to mask. */
     private final Deque<String> path = new ArrayDeque<>();
     private String pendingField;
     private MaskedObject current;
+    private long lastTokenEnd;
     private int masked;
 
     public JsonStreamMasker(ObjectMapper mapper, ObjectMasker masker, Shape shape) {
@@ -65,21 +62,19 @@ public final class JsonStreamMasker implements StreamMasker {
         this.tokenLevel = tokenLevel;
         try {
             this.parser = mapper.getFactory().createNonBlockingByteArrayParser();
-            this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
-            // Watch events are newline-delimited, as the API server writes them.
-            this.generator = mapper.getFactory().createGenerator(out)
-                    .setPrettyPrinter(new MinimalPrettyPrinter("\n"));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalStateException("Jackson has no non-blocking parser", e);
         }
+        this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
     }
 
     @Override
     public byte[] feed(byte[] chunk) {
         try {
+            out.feed(chunk);
             feeder.feedInput(chunk, 0, chunk.length);
             drain();
-            return takeOutput();
+            return take();
         } catch (IOException e) {
             throw invalid(e);
         }
@@ -94,7 +89,10 @@ public final class JsonStreamMasker implements StreamMasker {
             if (!path.isEmpty() || current != null) {
                 throw new MaskingException("the response ended inside a JSON value");
             }
-            return takeOutput();
+            // Trailing whitespace.
+            out.advance(parser.currentLocation().getByteOffset());
+            out.release();
+            return take();
         } catch (IOException e) {
             throw invalid(e);
         }
@@ -108,20 +106,20 @@ public final class JsonStreamMasker implements StreamMasker {
     private void drain() throws IOException {
         JsonToken token;
         while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+            lastTokenEnd = parser.currentLocation().getByteOffset();
             if (current == null && token.isStructStart() && startsObjectToMask(token)) {
-                current = tokenLevel ? new TokenMaskedObject(masker.plan(), generator)
-                        : new TreeMaskedObject(mapper, masker, generator, parser);
+                current = tokenLevel ? new TokenMaskedObject(masker.plan(), out)
+                        : new TreeMaskedObject(mapper, masker, out, parser);
                 pendingField = null;
             }
             if (current != null) {
-                if (current.accept(parser, token)) {
+                if (current.accept(parser, token, lastTokenEnd)) {
                     masked += current.masked();
                     current = null;
                     endOfRootValue();
                 }
                 continue;
             }
-            generator.copyCurrentEvent(parser);
             switch (token) {
                 case FIELD_NAME -> pendingField = parser.currentName();
                 case START_OBJECT, START_ARRAY -> {
@@ -132,6 +130,9 @@ public final class JsonStreamMasker implements StreamMasker {
                 default -> pendingField = null;
             }
             endOfRootValue();
+        }
+        if (current == null || current.canAdvance()) {
+            out.advance(lastTokenEnd);
         }
     }
 
@@ -145,44 +146,19 @@ public final class JsonStreamMasker implements StreamMasker {
     }
 
     /** A root value that has just ended can go out whole: a watch event is released. */
-    private void endOfRootValue() throws IOException {
+    private void endOfRootValue() {
         if (path.isEmpty() && current == null) {
-            generator.flush();
+            out.advance(lastTokenEnd);
             out.release();
         }
     }
 
-    private byte[] takeOutput() throws IOException {
-        generator.flush();
-        return shape == Shape.WATCH ? out.takeReleased() : out.takeAll();
+    private byte[] take() {
+        return out.take(shape == Shape.WATCH);
     }
 
     private static MaskingException invalid(IOException e) {
         return new MaskingException("the response is not valid JSON: "
                 + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
-    }
-
-    /** The masked bytes written so far, of which a prefix may be released to go out. */
-    private static final class Output extends ByteArrayOutputStream {
-        private int released;
-
-        void release() {
-            released = count;
-        }
-
-        byte[] takeAll() {
-            byte[] bytes = Arrays.copyOf(buf, count);
-            count = 0;
-            released = 0;
-            return bytes;
-        }
-
-        byte[] takeReleased() {
-            byte[] bytes = Arrays.copyOf(buf, released);
-            System.arraycopy(buf, released, buf, 0, count - released);
-            count -= released;
-            released = 0;
-            return bytes;
-        }
     }
 }

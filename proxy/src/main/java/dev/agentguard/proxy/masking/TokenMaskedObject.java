@@ -1,28 +1,25 @@
 package dev.agentguard.proxy.masking;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.TreeSet;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import dev.agentguard.api.policy.Glob;
 
 /**
  * Masks one Kubernetes object token by token: what {@link ObjectMasker} does to a
- * decoded object, without decoding it. Values of {@code data}, {@code stringData}
- * and {@code binaryData} are replaced as their tokens arrive, so a Secret's values
- * are never held, copied or written; everything else streams through. Only
- * {@code metadata} is held (it must carry the masked annotation, which depends on
- * what follows it), and it is written last, after the object's other fields.
- * Field order in a JSON object carries no meaning to Kubernetes clients.
+ * decoded object, without decoding it. The object's bytes pass through as they
+ * came ({@link SplicedOutput}); only the values of {@code data}, {@code stringData}
+ * and {@code binaryData} are replaced, as their tokens arrive, so a Secret's values
+ * are never held or written. In {@code metadata}, the masked annotation (which
+ * depends on what follows) and the masked last-applied-configuration are holes,
+ * filled when the object ends; until then the object's output waits.
  *
  * <p>Objects inside the object are masked the same way, as {@link ObjectMasker}
  * does: a watch event's or a Table row's {@code object}, and each element of
@@ -30,15 +27,40 @@ import dev.agentguard.api.policy.Glob;
  */
 final class TokenMaskedObject implements MaskedObject {
 
-    private static final SerializedString MASKED_BYTES = new SerializedString(ObjectMasker.MASKED_BYTES);
-    private static final SerializedString MASKED_TEXT = new SerializedString(ObjectMasker.MASKED_TEXT);
+    private static final byte[] MASKED_BYTES = quoted(ObjectMasker.MASKED_BYTES);
+    private static final byte[] MASKED_TEXT = quoted(ObjectMasker.MASKED_TEXT);
+
+    /** What was masked, one bit each, in the annotation's (alphabetical) order. */
+    private static final String[] MASKED_NAMES = {"binaryData", "data", "last-applied-configuration", "stringData"};
+    private static final int LAST_APPLIED_BIT = 1 << 2;
+    /** The annotation's value for each set of bits: ObjectMasker's sorted list, or "none". */
+    private static final String[] ANNOTATION_VALUES = new String[1 << MASKED_NAMES.length];
+
+    static {
+        for (int bits = 0; bits < ANNOTATION_VALUES.length; bits++) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < MASKED_NAMES.length; i++) {
+                if ((bits & 1 << i) != 0) {
+                    names.add(MASKED_NAMES[i]);
+                }
+            }
+            // A Secret with nothing in it, or metadata only (Table rows): say it was inspected.
+            ANNOTATION_VALUES[bits] = names.isEmpty() ? "none" : String.join(",", names);
+        }
+    }
+
+    private static int bit(String field) {
+        return 1 << List.of(MASKED_NAMES).indexOf(field);
+    }
 
     private final MaskingPlan plan;
-    private final JsonGenerator out;
+    private final SplicedOutput out;
     private final Deque<Frame> frames = new ArrayDeque<>();
+    /** A field name was read whose value must be replaced or held: the input after it waits. */
+    private boolean valuePending;
     private int masked;
 
-    TokenMaskedObject(MaskingPlan plan, JsonGenerator out) {
+    TokenMaskedObject(MaskingPlan plan, SplicedOutput out) {
         this.plan = plan;
         this.out = out;
     }
@@ -53,16 +75,30 @@ final class TokenMaskedObject implements MaskedObject {
     }
 
     @Override
-    public boolean accept(JsonParser parser, JsonToken token) throws IOException {
+    public boolean accept(JsonParser parser, JsonToken token, long end) throws IOException {
         Frame top = frames.peek();
         if (top == null) {
             // The object's first token.
-            out.copyCurrentEvent(parser);
-            frames.push(token == JsonToken.START_OBJECT ? new KubeObject() : new Copy());
+            frames.push(token == JsonToken.START_OBJECT ? new KubeObject() : new Nested(null));
             return false;
         }
-        top.accept(parser, token);
+        // Checks against the final frame classes instead of one interface call: the call
+        // site would see six classes, too many for the JIT to inline, at every token.
+        if (top instanceof Nested nested) {
+            nested.accept(parser, token, end);
+        } else if (top instanceof Metadata metadata) {
+            metadata.accept(parser, token, end);
+        } else if (top instanceof KubeObject object) {
+            object.accept(parser, token, end);
+        } else {
+            top.accept(parser, token, end);
+        }
         return frames.isEmpty();
+    }
+
+    @Override
+    public boolean canAdvance() {
+        return !valuePending;
     }
 
     @Override
@@ -70,48 +106,83 @@ final class TokenMaskedObject implements MaskedObject {
         return masked;
     }
 
-    /** An open JSON container, with what to do with the tokens inside it. */
+    /** An open JSON container, with what to do with the tokens directly inside it. */
     private interface Frame {
-        void accept(JsonParser parser, JsonToken token) throws IOException;
+        void accept(JsonParser parser, JsonToken token, long end) throws IOException;
     }
 
-    /** A subtree copied as it is; nested containers are counted, not framed. */
-    private final class Copy implements Frame {
+    /** What to do where a nested value ends. */
+    private interface Ended {
+        void at(long end);
+    }
+
+    /**
+     * A container passed in whatever mode the output is in (copied, dropped or
+     * captured); containers inside it are counted, not framed.
+     */
+    private final class Nested implements Frame {
+        private final Ended ended;
         private int depth = 1;
 
+        Nested(Ended ended) {
+            this.ended = ended;
+        }
+
         @Override
-        public void accept(JsonParser parser, JsonToken token) throws IOException {
-            out.copyCurrentEvent(parser);
+        public void accept(JsonParser parser, JsonToken token, long end) throws IOException {
             if (token.isStructStart()) {
                 depth++;
             } else if (token.isStructEnd() && --depth == 0) {
                 frames.pop();
+                if (ended != null) {
+                    ended.at(end);
+                }
             }
         }
     }
 
-    /** A masked value's subtree: nothing of it is written. */
-    private final class Skip implements Frame {
-        private int depth = 1;
-
-        @Override
-        public void accept(JsonParser parser, JsonToken token) {
-            if (token.isStructStart()) {
-                depth++;
-            } else if (token.isStructEnd() && --depth == 0) {
-                frames.pop();
-            }
+    /**
+     * Replaces (or holds aside) the value whose field name ended at {@code nameEnd}
+     * and whose first token is the current one.
+     *
+     * @param replacement written in the value's place, or null to capture it for a hole
+     * @param captured    given the captured bytes, when replacement is null
+     */
+    private void takeValue(JsonToken token, long nameEnd, long end, byte[] replacement, CapturedValue captured) {
+        valuePending = false;
+        out.advance(out.valueStart(nameEnd));
+        if (replacement != null) {
+            out.write(replacement);
+            out.dropping();
+        } else {
+            out.capturing();
         }
+        Ended ended = at -> {
+            out.advance(at);
+            byte[] original = replacement == null ? out.captured() : null;
+            out.copying();
+            if (captured != null) {
+                captured.took(original);
+            }
+        };
+        if (token.isStructStart()) {
+            frames.push(new Nested(ended));
+        } else {
+            ended.at(end);
+        }
+    }
+
+    private interface CapturedValue {
+        void took(byte[] original);
     }
 
     /** An array whose object elements are objects to mask ({@code items}, {@code rows}). */
     private final class Elements implements Frame {
         @Override
-        public void accept(JsonParser parser, JsonToken token) throws IOException {
-            out.copyCurrentEvent(parser);
+        public void accept(JsonParser parser, JsonToken token, long end) throws IOException {
             switch (token) {
                 case START_OBJECT -> frames.push(new KubeObject());
-                case START_ARRAY -> frames.push(new Copy());
+                case START_ARRAY -> frames.push(new Nested(null));
                 case END_ARRAY -> frames.pop();
                 default -> {
                 }
@@ -122,194 +193,214 @@ final class TokenMaskedObject implements MaskedObject {
     /** {@code data}, {@code stringData} or {@code binaryData}: values replaced by key. */
     private final class Values implements Frame {
         private final KubeObject owner;
-        private final String field;
-        private final SerializableString placeholder;
+        private final byte[] placeholder;
+        private final int bit;
         /** Keys to mask; null masks every key. */
         private final List<Glob> keys;
         private boolean maskNext;
+        private long nameEnd;
 
-        Values(KubeObject owner, String field, SerializableString placeholder, List<Glob> keys) {
+        Values(KubeObject owner, String field, byte[] placeholder, List<Glob> keys) {
             this.owner = owner;
-            this.field = field;
+            this.bit = bit(field);
             this.placeholder = placeholder;
             this.keys = keys;
         }
 
         @Override
-        public void accept(JsonParser parser, JsonToken token) throws IOException {
+        public void accept(JsonParser parser, JsonToken token, long end) throws IOException {
             if (token == JsonToken.FIELD_NAME) {
-                out.copyCurrentEvent(parser);
                 maskNext = keys == null || matches(keys, parser.currentName());
+                nameEnd = end;
+                valuePending = maskNext;
             } else if (token == JsonToken.END_OBJECT) {
-                out.copyCurrentEvent(parser);
                 frames.pop();
             } else if (maskNext) {
-                out.writeString(placeholder);
-                owner.what.add(field);
+                maskNext = false;
+                owner.what |= bit;
                 masked++;
-                if (token.isStructStart()) {
-                    frames.push(new Skip());
-                }
-            } else {
-                out.copyCurrentEvent(parser);
-                if (token.isStructStart()) {
-                    frames.push(new Copy());
-                }
+                takeValue(token, nameEnd, end, placeholder, null);
+            } else if (token.isStructStart()) {
+                frames.push(new Nested(null));
             }
         }
     }
 
-    /** An object: its maps masked, its metadata held, and written last with the masked annotation. */
+    /** How a hole in an object's metadata is filled when the object is masked. */
+    private enum HoleKind {
+        /** a last-applied-configuration value */
+        LAST_APPLIED,
+        /** the value of a masked annotation the object already had */
+        MASKED_VALUE,
+        /** annotations that were null */
+        ANNOTATIONS_FOR_NULL,
+        /** before the end of empty annotations */
+        ADD_MASKED,
+        /** before the end of annotations with entries but not the masked annotation */
+        ADD_MASKED_AFTER_OTHERS,
+        /** before the end of metadata without annotations */
+        ADD_ANNOTATIONS
+    }
+
+    private record MetadataHole(SplicedOutput.Hole hole, HoleKind kind) {
+    }
+
+    /** An object: its maps masked as they pass, its metadata's holes filled at its end. */
     private final class KubeObject implements Frame {
-        private final TreeSet<String> what = new TreeSet<>();
+        /** What was masked, as bits of {@link #MASKED_NAMES}. */
+        private int what;
+        private List<MetadataHole> holes;
         private String field;
-        private TokenBuffer metadata;
+        /** metadata is an object with a name: ObjectMasker's test for an object, not a list or a Status. */
         private boolean named;
 
         @Override
-        public void accept(JsonParser parser, JsonToken token) throws IOException {
+        public void accept(JsonParser parser, JsonToken token, long end) throws IOException {
             if (token == JsonToken.FIELD_NAME) {
                 field = parser.currentName();
-                if (!"metadata".equals(field)) {
-                    out.copyCurrentEvent(parser);
-                }
                 return;
             }
             if (token == JsonToken.END_OBJECT) {
-                writeMetadata();
-                out.copyCurrentEvent(parser);
                 frames.pop();
+                fillHoles();
                 return;
             }
-            if ("metadata".equals(field)) {
-                // A repeated key replaces the earlier value, as it does when the object is decoded.
-                metadata = new TokenBuffer(parser);
-                metadata.copyCurrentEvent(parser);
-                named = false;
-                if (token.isStructStart()) {
-                    frames.push(new Metadata(this));
-                }
-                return;
-            }
-            out.copyCurrentEvent(parser);
             if (token == JsonToken.START_OBJECT) {
-                Frame inner = switch (field) {
+                frames.push(switch (field) {
+                    case "metadata" -> new Metadata(this);
                     case "data" -> plan.secrets() ? new Values(this, field, MASKED_BYTES, null)
-                            : plan.configMapKeys().isEmpty() ? new Copy()
+                            : plan.configMapKeys().isEmpty() ? new Nested(null)
                             : new Values(this, field, MASKED_TEXT, plan.configMapKeys());
-                    case "stringData" -> plan.secrets() ? new Values(this, field, MASKED_TEXT, null) : new Copy();
-                    case "binaryData" -> plan.configMapKeys().isEmpty() ? new Copy()
+                    case "stringData" -> plan.secrets() ? new Values(this, field, MASKED_TEXT, null)
+                            : new Nested(null);
+                    case "binaryData" -> plan.configMapKeys().isEmpty() ? new Nested(null)
                             : new Values(this, field, MASKED_BYTES, plan.configMapKeys());
                     case "object" -> new KubeObject();
-                    default -> new Copy();
-                };
-                frames.push(inner);
+                    default -> new Nested(null);
+                });
             } else if (token == JsonToken.START_ARRAY) {
-                frames.push("items".equals(field) || "rows".equals(field) ? new Elements() : new Copy());
+                frames.push("items".equals(field) || "rows".equals(field) ? new Elements() : new Nested(null));
             }
+        }
+
+        void hole(byte[] original, HoleKind kind) {
+            if (holes == null) {
+                holes = new ArrayList<>(2);
+            }
+            holes.add(new MetadataHole(out.hole(original), kind));
         }
 
         /**
-         * Metadata as it came, except, for an object (one with a name) that masking
-         * applies to: its last-applied-configuration masked and the masked annotation
-         * set, as {@link ObjectMasker} does.
+         * As {@link ObjectMasker}: an object that masking applies to gets its
+         * last-applied-configuration masked and the masked annotation; otherwise its
+         * metadata stays as it came.
          */
-        private void writeMetadata() throws IOException {
-            if (metadata == null) {
+        private void fillHoles() {
+            if (holes == null) {
                 return;
             }
-            out.writeFieldName("metadata");
-            try (JsonParser held = metadata.asParser()) {
-                JsonToken first = held.nextToken();
-                if (first != JsonToken.START_OBJECT || !named || !(plan.secrets() || !what.isEmpty())) {
-                    out.copyCurrentStructure(held);
-                    return;
-                }
-                out.writeStartObject();
-                boolean annotated = false;
-                while (held.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = held.currentName();
-                    JsonToken value = held.nextToken();
-                    if (!"annotations".equals(name)) {
-                        out.writeFieldName(name);
-                        out.copyCurrentStructure(held);
-                    } else if (value == JsonToken.START_OBJECT) {
-                        writeAnnotations(held);
-                        annotated = true;
-                    } else if (value != JsonToken.VALUE_NULL) {
-                        throw new MaskingException("a masked object's metadata.annotations is not an object");
-                    }
-                }
-                if (!annotated) {
-                    out.writeObjectFieldStart("annotations");
-                    writeMaskedAnnotation(false);
-                    out.writeEndObject();
-                }
-                out.writeEndObject();
-            }
-        }
-
-        /** Copies annotations, the held parser at their START_OBJECT, masking and setting agentguard's. */
-        private void writeAnnotations(JsonParser held) throws IOException {
-            out.writeFieldName("annotations");
-            out.writeStartObject();
-            boolean lastApplied = false;
-            while (held.nextToken() == JsonToken.FIELD_NAME) {
-                String key = held.currentName();
-                held.nextToken();
-                if (ObjectMasker.LAST_APPLIED.equals(key)) {
-                    out.writeFieldName(key);
-                    out.writeString(MASKED_TEXT);
-                    held.skipChildren();
-                    if (!lastApplied) {
-                        masked++;
-                    }
-                    lastApplied = true;
-                } else if (ObjectMasker.MASKED_ANNOTATION.equals(key)) {
-                    // Set below from what was masked here; never what the object claimed.
-                    held.skipChildren();
-                } else {
-                    out.writeFieldName(key);
-                    out.copyCurrentStructure(held);
+            boolean annotate = named && (plan.secrets() || what != 0);
+            int bits = what;
+            for (MetadataHole hole : holes) {
+                if (hole.kind() == HoleKind.LAST_APPLIED) {
+                    bits |= LAST_APPLIED_BIT;
                 }
             }
-            writeMaskedAnnotation(lastApplied);
-            out.writeEndObject();
-        }
-
-        private void writeMaskedAnnotation(boolean lastApplied) throws IOException {
-            TreeSet<String> all = new TreeSet<>(what);
-            if (lastApplied) {
-                all.add("last-applied-configuration");
+            String entry = "\"" + ObjectMasker.MASKED_ANNOTATION + "\":\"" + ANNOTATION_VALUES[bits] + "\"";
+            for (MetadataHole hole : holes) {
+                out.fill(hole.hole(), !annotate ? hole.hole().original() : bytes(switch (hole.kind()) {
+                    case LAST_APPLIED -> "\"" + ObjectMasker.MASKED_TEXT + "\"";
+                    case MASKED_VALUE -> "\"" + ANNOTATION_VALUES[bits] + "\"";
+                    case ANNOTATIONS_FOR_NULL -> "{" + entry + "}";
+                    case ADD_MASKED -> entry;
+                    case ADD_MASKED_AFTER_OTHERS -> "," + entry;
+                    case ADD_ANNOTATIONS -> ",\"annotations\":{" + entry + "}";
+                }));
             }
-            if (all.isEmpty()) {
-                // A Secret with nothing in it, or metadata only (Table rows): say it was inspected.
-                all.add("none");
+            if (annotate && (bits & LAST_APPLIED_BIT) != 0) {
+                masked++;
             }
-            out.writeStringField(ObjectMasker.MASKED_ANNOTATION, String.join(",", all));
         }
     }
 
-    /** A held metadata object: copied to its buffer, noting whether it names an object. */
+    /** An object's metadata: notes whether it names an object, and leaves holes for the annotations. */
     private final class Metadata implements Frame {
         private final KubeObject owner;
-        private int depth = 1;
+        private String field;
+        private long nameEnd;
+        private boolean annotations;
 
         Metadata(KubeObject owner) {
             this.owner = owner;
         }
 
         @Override
-        public void accept(JsonParser parser, JsonToken token) throws IOException {
-            owner.metadata.copyCurrentEvent(parser);
-            if (token == JsonToken.FIELD_NAME && depth == 1) {
-                String name = parser.currentName();
+        public void accept(JsonParser parser, JsonToken token, long end) throws IOException {
+            if (token == JsonToken.FIELD_NAME) {
+                field = parser.currentName();
+                nameEnd = end;
                 // Objects have a name; list and table metadata (ListMeta) and Status never do.
-                owner.named |= "name".equals(name) || "generateName".equals(name);
-            } else if (token.isStructStart()) {
-                depth++;
-            } else if (token.isStructEnd() && --depth == 0) {
+                owner.named |= "name".equals(field) || "generateName".equals(field);
+                if ("annotations".equals(field)) {
+                    annotations = true;
+                    valuePending = true;
+                }
+            } else if (token == JsonToken.END_OBJECT) {
                 frames.pop();
+                if (!annotations) {
+                    out.advance(end - 1);
+                    owner.hole(new byte[0], HoleKind.ADD_ANNOTATIONS);
+                }
+            } else if ("annotations".equals(field)) {
+                valuePending = false;
+                if (token == JsonToken.START_OBJECT) {
+                    frames.push(new Annotations(owner));
+                } else if (token == JsonToken.VALUE_NULL) {
+                    takeValue(token, nameEnd, end, null, original -> owner.hole(original, HoleKind.ANNOTATIONS_FOR_NULL));
+                } else {
+                    throw new MaskingException("a masked object's metadata.annotations is not an object");
+                }
+            } else if (token.isStructStart()) {
+                frames.push(new Nested(null));
+            }
+        }
+    }
+
+    /** Annotations: last-applied-configuration and agentguard's own annotation become holes. */
+    private final class Annotations implements Frame {
+        private final KubeObject owner;
+        private HoleKind next;
+        private long nameEnd;
+        private boolean entries;
+        private boolean maskedAnnotation;
+
+        Annotations(KubeObject owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void accept(JsonParser parser, JsonToken token, long end) throws IOException {
+            if (token == JsonToken.FIELD_NAME) {
+                entries = true;
+                String key = parser.currentName();
+                next = ObjectMasker.LAST_APPLIED.equals(key) ? HoleKind.LAST_APPLIED
+                        : ObjectMasker.MASKED_ANNOTATION.equals(key) ? HoleKind.MASKED_VALUE : null;
+                nameEnd = end;
+                valuePending = next != null;
+            } else if (token == JsonToken.END_OBJECT) {
+                frames.pop();
+                if (!maskedAnnotation) {
+                    out.advance(end - 1);
+                    owner.hole(new byte[0], entries ? HoleKind.ADD_MASKED_AFTER_OTHERS : HoleKind.ADD_MASKED);
+                }
+            } else if (next != null) {
+                HoleKind kind = next;
+                next = null;
+                // Set from what was masked here, never what the object claimed.
+                maskedAnnotation |= kind == HoleKind.MASKED_VALUE;
+                takeValue(token, nameEnd, end, null, original -> owner.hole(original, kind));
+            } else if (token.isStructStart()) {
+                frames.push(new Nested(null));
             }
         }
     }
@@ -321,5 +412,13 @@ final class TokenMaskedObject implements MaskedObject {
             }
         }
         return false;
+    }
+
+    private static byte[] quoted(String text) {
+        return bytes("\"" + text + "\"");
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 }
