@@ -18,7 +18,7 @@ jar=exec-shim/target/quarkus-app/quarkus-run.jar
 [[ -f $jar ]] || { echo "missing $jar; run: ./mvnw -pl exec-shim -am package -DskipTests" >&2; exit 1; }
 
 # The flags the webhook gives the injected shim (agentguard.webhook.shim.jvm-options).
-tuned="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xmx24m -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData -Xshare:auto"
+tuned="-XX:+UseSerialGC -Xss256k -Xmx24m -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData -Xshare:auto"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

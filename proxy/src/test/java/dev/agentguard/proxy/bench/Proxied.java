@@ -18,7 +18,7 @@ record Proxied(ProxyProcess proxy, ShimProcess shim, Endpoint endpoint) implemen
      * {@code bench.shim.jvm} says otherwise.
      */
     private static final List<String> SHIM_JVM = Arrays.stream(System.getProperty("bench.shim.jvm",
-            "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xmx24m -XX:MaxMetaspaceSize=48m"
+            "-XX:+UseSerialGC -Xss256k -Xmx24m -XX:MaxMetaspaceSize=48m"
                     + " -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData").trim().split("\\s+"))
             .filter(flag -> !flag.isEmpty()).toList();
 

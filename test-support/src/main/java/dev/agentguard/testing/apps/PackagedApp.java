@@ -59,8 +59,8 @@ public final class PackagedApp implements AutoCloseable {
         }
         try {
             Files.createDirectories(directory);
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> command = new ArrayList<>(inCgroup(module));
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
             command.addAll(List.of("-jar", jar.toString()));
             command.addAll(args);
@@ -111,6 +111,26 @@ public final class PackagedApp implements AutoCloseable {
                 throw new IllegalStateException("interrupted waiting for " + module, e);
             }
         }
+    }
+
+    /**
+     * A prefix that starts the app inside the cgroup named by the system property
+     * {@code packaged.<module>.cgroup} (a cgroup directory that exists and can be
+     * written): its memory limit is then the one the container would have, and the
+     * JVM sizes itself by it. Benchmarks use it to measure a component under its
+     * chart limit; nothing sets it by default.
+     */
+    private static List<String> inCgroup(String module) {
+        String cgroup = System.getProperty("packaged." + module + ".cgroup", "");
+        if (cgroup.isBlank()) {
+            return List.of();
+        }
+        if (!Files.isWritable(Path.of(cgroup, "cgroup.procs"))) {
+            throw new IllegalStateException("packaged." + module + ".cgroup=" + cgroup
+                    + " is not a cgroup this user can move a process into (no writable cgroup.procs)");
+        }
+        // The shell joins the cgroup, then becomes the JVM, so the JVM starts inside it.
+        return List.of("/bin/sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", cgroup);
     }
 
     /** Waits for the app to exit on its own (a command, not a server) and returns its exit code. */

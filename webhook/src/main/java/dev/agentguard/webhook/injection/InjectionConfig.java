@@ -60,20 +60,23 @@ public interface InjectionConfig {
         int healthPort();
 
         /**
-         * JVM options of the shim (JAVA_TOOL_OPTIONS): small heap, serial GC, C1
-         * only; measured in docs/benchmarks.md.
+         * JVM options of the shim (JAVA_TOOL_OPTIONS): small heap and serial GC. Not
+         * C1 only: C1 lacks the AES/GHASH intrinsics, and the shim's TLS then costs 2 to
+         * 10 times the CPU per MiB relayed; measured in docs/benchmarks.md.
          */
-        @WithDefault("-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xmx24m -XX:MaxMetaspaceSize=48m"
+        @WithDefault("-XX:+UseSerialGC -Xss256k -Xmx24m -XX:MaxMetaspaceSize=48m"
                 + " -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData")
         String jvmOptions();
 
         @WithDefault("10m")
         String cpuRequest();
 
-        @WithDefault("48Mi")
+        /** The shim's measured peak (docs/benchmarks.md, "the shim under its memory limit"). */
+        @WithDefault("128Mi")
         String memoryRequest();
 
-        @WithDefault("96Mi")
+        /** The measured peak plus headroom: under 96Mi the shim was OOM-killed while relaying an exec stream. */
+        @WithDefault("192Mi")
         String memoryLimit();
     }
 
