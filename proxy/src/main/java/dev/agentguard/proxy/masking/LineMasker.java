@@ -30,11 +30,15 @@ public final class LineMasker implements StreamMasker {
     public byte[] feed(byte[] chunk) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int start = 0;
+        // Bytes of the current line held from earlier chunks: kept in a local, since
+        // ByteArrayOutputStream.size() is synchronized and this loop runs once per byte.
+        int held = pending.size();
         for (int i = 0; i < chunk.length; i++) {
             // A line ends at its newline, or where it has grown to MAX_LINE.
-            if (chunk[i] == '\n' || pending.size() + (i - start + 1) >= MAX_LINE) {
+            if (chunk[i] == '\n' || held + (i - start + 1) >= MAX_LINE) {
                 pending.write(chunk, start, i - start + 1);
                 start = i + 1;
+                held = 0;
                 out.writeBytes(maskPending());
             }
         }
