@@ -65,6 +65,10 @@ build: ## Compile and package every module (no tests)
 test: fresh-cache-check kube-binaries helm keycloak test-tools ## Run the whole suite: unit tests and integration tests against a real kube-apiserver
 	$(MVN) $(MVN_FLAGS) verify
 
+.PHONY: bench
+bench: kube-binaries ## Run every benchmark (about 40 minutes on 2 cores; not a test) and write docs/benchmark-runs/<date>.md
+	hack/bench/all.sh
+
 .PHONY: unit-test
 unit-test: ## Run only the unit tests (no control plane needed)
 	$(MVN) $(MVN_FLAGS) verify -DskipITs

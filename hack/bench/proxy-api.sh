@@ -5,7 +5,8 @@
 # proxy alone, and through the agent's shim in front of it; each with 1, 16 and 64
 # concurrent keep-alive clients. Plus the masker's single-thread throughput. Prints Markdown.
 #
-#   hack/bench/proxy-api.sh [get-runs] [list-runs] [secret-runs] [clients]   (defaults 2000 200 30 1,16,64)
+#   hack/bench/proxy-api.sh [get-runs] [list-runs] [secret-runs] [clients] [configmaps]
+#                                          (defaults 2000 200 30 1,16,64 500; configmaps: how many the LIST returns)
 #
 # The runs are per path and number of clients (at least one per client). Every answer is
 # checked (status and body; Secrets masked through the proxy, in clear direct and through
@@ -18,4 +19,4 @@ hack/kube-binaries.sh >/dev/null
 ./mvnw -B -ntp -q -pl proxy exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=dev.agentguard.proxy.bench.ProxyBenchmark \
   -Dbench.get="${1:-2000}" -Dbench.list="${2:-200}" -Dbench.secrets="${3:-30}" \
-  -Dbench.concurrency="${4:-1,16,64}"
+  -Dbench.concurrency="${4:-1,16,64}" -Dbench.configmaps="${5:-500}"

@@ -29,12 +29,13 @@ record ApiBenchParameters(int getRuns, int listRuns, int secretRuns, int configM
     }
 
     /**
-     * {@code hack/bench/proxy-api.sh [get-runs] [list-runs] [secret-runs] [concurrency]}; the object
-     * counts are fixed.
+     * {@code hack/bench/proxy-api.sh [get-runs] [list-runs] [secret-runs] [concurrency] [configmaps]}:
+     * the ConfigMaps listed (500 unless {@code bench.configmaps} says otherwise, to see how a LIST's
+     * cost grows with its size); 1000 Secrets.
      */
     static ApiBenchParameters fromSystemProperties() {
         return new ApiBenchParameters(Integer.getInteger("bench.get", 2000), Integer.getInteger("bench.list", 200),
-                Integer.getInteger("bench.secrets", 30), 500, 1000, 100,
+                Integer.getInteger("bench.secrets", 30), Integer.getInteger("bench.configmaps", 500), 1000, 100,
                 concurrency(System.getProperty("bench.concurrency", "1,16,64")));
     }
 
