@@ -66,6 +66,9 @@ run "Proxy, API path" hack/bench/proxy-api.sh $(args 20 4 2 1,4 --)
 # How a LIST's cost grows with its size: 10 and 5000 objects (500 is the run above).
 run "Proxy, API path, LIST of 10 ConfigMaps" hack/bench/proxy-api.sh $(args 20 4 2 1,4 10 -- 200 200 10 1,16,64 10)
 run "Proxy, API path, LIST of 5000 ConfigMaps" hack/bench/proxy-api.sh $(args 20 4 2 1,4 5000 -- 200 40 10 1,16,64 5000)
+# How a request's cost grows with the policies the proxy holds: 10 and 1000, GETs and small LISTs.
+BENCH_POLICIES=10 run "Proxy, API path, 10 policies" hack/bench/proxy-api.sh $(args 20 4 2 1,4 10 -- 2000 200 10 1,16,64 10)
+BENCH_POLICIES=1000 run "Proxy, API path, 1000 policies" hack/bench/proxy-api.sh $(args 20 4 2 1,4 10 -- 2000 200 10 1,16,64 10)
 run "Policy propagation" hack/bench/policy-propagation.sh $(args 5 --)
 run "Operator CPU per Lease renewal" hack/bench/bundle-rebuild.sh $(args 2 --)
 run "Exec path" hack/bench/exec.sh $(args 1 5 1 --)

@@ -7,6 +7,7 @@
 #
 #   hack/bench/proxy-api.sh [get-runs] [list-runs] [secret-runs] [clients] [configmaps]
 #                                          (defaults 2000 200 30 1,16,64 500; configmaps: how many the LIST returns)
+#   BENCH_POLICIES=1000 hack/bench/proxy-api.sh ...   the proxy holds that many policies selecting the agent
 #
 # The runs are per path and number of clients (at least one per client). Every answer is
 # checked (status and body; Secrets masked through the proxy, in clear direct and through
@@ -19,4 +20,4 @@ hack/kube-binaries.sh >/dev/null
 ./mvnw -B -ntp -q -pl proxy exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=dev.agentguard.proxy.bench.ProxyBenchmark \
   -Dbench.get="${1:-2000}" -Dbench.list="${2:-200}" -Dbench.secrets="${3:-30}" \
-  -Dbench.concurrency="${4:-1,16,64}" -Dbench.configmaps="${5:-500}"
+  -Dbench.concurrency="${4:-1,16,64}" -Dbench.configmaps="${5:-500}" -Dbench.policies="${BENCH_POLICIES:-0}"

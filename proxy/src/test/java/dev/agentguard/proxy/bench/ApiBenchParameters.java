@@ -10,14 +10,15 @@ import java.util.List;
  * {@link #SMOKE}, which only shows that every path answers what it must.
  */
 record ApiBenchParameters(int getRuns, int listRuns, int secretRuns, int configMaps, int secrets,
-        int maskingRuns, List<Integer> concurrency) {
+        int maskingRuns, List<Integer> concurrency, int policies) {
 
     /** A few of everything: enough for every request, path, client count and check to run, too few for a figure. */
-    static final ApiBenchParameters SMOKE = new ApiBenchParameters(3, 2, 2, 5, 5, 2, List.of(1, 4));
+    static final ApiBenchParameters SMOKE = new ApiBenchParameters(3, 2, 2, 5, 5, 2, List.of(1, 4), 0);
 
     ApiBenchParameters {
         concurrency = List.copyOf(concurrency);
-        if (getRuns < 1 || listRuns < 1 || secretRuns < 1 || configMaps < 2 || secrets < 1 || maskingRuns < 1) {
+        if (getRuns < 1 || listRuns < 1 || secretRuns < 1 || configMaps < 2 || secrets < 1 || maskingRuns < 1
+                || policies < 0) {
             throw new IllegalArgumentException("every count must be positive (and 2 ConfigMaps at least, as cm-1"
                     + " is the one read): " + this);
         }
@@ -31,12 +32,13 @@ record ApiBenchParameters(int getRuns, int listRuns, int secretRuns, int configM
     /**
      * {@code hack/bench/proxy-api.sh [get-runs] [list-runs] [secret-runs] [concurrency] [configmaps]}:
      * the ConfigMaps listed (500 unless {@code bench.configmaps} says otherwise, to see how a LIST's
-     * cost grows with its size); 1000 Secrets.
+     * cost grows with its size); 1000 Secrets; the policies the proxy holds ({@code bench.policies},
+     * none by default; see {@link BenchPolicies}).
      */
     static ApiBenchParameters fromSystemProperties() {
         return new ApiBenchParameters(Integer.getInteger("bench.get", 2000), Integer.getInteger("bench.list", 200),
                 Integer.getInteger("bench.secrets", 30), Integer.getInteger("bench.configmaps", 500), 1000, 100,
-                concurrency(System.getProperty("bench.concurrency", "1,16,64")));
+                concurrency(System.getProperty("bench.concurrency", "1,16,64")), Integer.getInteger("bench.policies", 0));
     }
 
     /** "1,16,64": the numbers of clients, in the order they run. */

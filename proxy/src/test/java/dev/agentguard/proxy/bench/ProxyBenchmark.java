@@ -35,6 +35,10 @@ public final class ProxyBenchmark {
                 parameters.secrets());
         BenchEnvironment.installProxyPrerequisites(cluster);
         ApiAgent agent = ApiAgent.create(cluster, NS, parameters.configMaps(), parameters.secrets());
+        if (parameters.policies() > 0) {
+            System.err.printf("publishing %d policies that select the agent%n", parameters.policies());
+            BenchPolicies.publish(cluster.admin(), NS, parameters.policies());
+        }
         try (Proxied agentguard = Proxied.start(cluster, NS, agent.token(), Map.of());
                 KubectlProxy kubectl = KubectlProxy.start(cluster.binary("kubectl"), cluster.url(),
                         cluster.caCertificatePem(), agent.token())) {
@@ -51,6 +55,16 @@ public final class ProxyBenchmark {
                 clients.get(path).get(0).checkedGet(path.base() + agent.configMapPath("missing"), Answers.notFound());
             }
             System.err.println(names(paths) + ": 404 NotFound for a missing ConfigMap (the agent's token accepted)");
+            if (parameters.policies() > 0) {
+                // The proxy holds every policy: the last one refuses its ConfigMap on both agentguard paths.
+                int last = parameters.policies() - 1;
+                for (ApiPath path : paths.stream().filter(ApiPath::masks).toList()) {
+                    clients.get(path).get(0).checkedGet(path.base() + agent.configMapPath(BenchPolicies.denied(last)),
+                            BenchPolicies.refusedBy(last));
+                }
+                System.err.printf("proxy only, shim + proxy: policy %d of %d in force%n", last + 1,
+                        parameters.policies());
+            }
             List<ApiTable> tables = new ArrayList<>();
             for (ApiRequest request : requests(agent, parameters)) {
                 tables.add(table(request, paths, clients, parameters.concurrency()));
