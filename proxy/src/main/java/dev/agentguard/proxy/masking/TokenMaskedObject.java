@@ -31,17 +31,18 @@ final class TokenMaskedObject implements MaskedObject {
     private static final byte[] MASKED_TEXT = quoted(ObjectMasker.MASKED_TEXT);
 
     /** What was masked, one bit each, in the annotation's (alphabetical) order. */
-    private static final String[] MASKED_NAMES = {"binaryData", "data", "last-applied-configuration", "stringData"};
+    private static final List<String> MASKED_NAMES = List.of("binaryData", "data", "last-applied-configuration",
+            "stringData");
     private static final int LAST_APPLIED_BIT = 1 << 2;
     /** The annotation's value for each set of bits: ObjectMasker's sorted list, or "none". */
-    private static final String[] ANNOTATION_VALUES = new String[1 << MASKED_NAMES.length];
+    private static final String[] ANNOTATION_VALUES = new String[1 << MASKED_NAMES.size()];
 
     static {
         for (int bits = 0; bits < ANNOTATION_VALUES.length; bits++) {
             List<String> names = new ArrayList<>();
-            for (int i = 0; i < MASKED_NAMES.length; i++) {
+            for (int i = 0; i < MASKED_NAMES.size(); i++) {
                 if ((bits & 1 << i) != 0) {
-                    names.add(MASKED_NAMES[i]);
+                    names.add(MASKED_NAMES.get(i));
                 }
             }
             // A Secret with nothing in it, or metadata only (Table rows): say it was inspected.
@@ -50,7 +51,7 @@ final class TokenMaskedObject implements MaskedObject {
     }
 
     private static int bit(String field) {
-        return 1 << List.of(MASKED_NAMES).indexOf(field);
+        return 1 << MASKED_NAMES.indexOf(field);
     }
 
     private final MaskingPlan plan;
@@ -306,18 +307,22 @@ final class TokenMaskedObject implements MaskedObject {
                     bits |= LAST_APPLIED_BIT;
                 }
             }
+            if (!annotate) {
+                holes.forEach(hole -> out.fill(hole.hole(), hole.hole().original()));
+                return;
+            }
             String entry = "\"" + ObjectMasker.MASKED_ANNOTATION + "\":\"" + ANNOTATION_VALUES[bits] + "\"";
             for (MetadataHole hole : holes) {
-                out.fill(hole.hole(), !annotate ? hole.hole().original() : bytes(switch (hole.kind()) {
-                    case LAST_APPLIED -> "\"" + ObjectMasker.MASKED_TEXT + "\"";
-                    case MASKED_VALUE -> "\"" + ANNOTATION_VALUES[bits] + "\"";
-                    case ANNOTATIONS_FOR_NULL -> "{" + entry + "}";
-                    case ADD_MASKED -> entry;
-                    case ADD_MASKED_AFTER_OTHERS -> "," + entry;
-                    case ADD_ANNOTATIONS -> ",\"annotations\":{" + entry + "}";
-                }));
+                out.fill(hole.hole(), switch (hole.kind()) {
+                    case LAST_APPLIED -> MASKED_TEXT;
+                    case MASKED_VALUE -> quoted(ANNOTATION_VALUES[bits]);
+                    case ANNOTATIONS_FOR_NULL -> bytes("{" + entry + "}");
+                    case ADD_MASKED -> bytes(entry);
+                    case ADD_MASKED_AFTER_OTHERS -> bytes("," + entry);
+                    case ADD_ANNOTATIONS -> bytes(",\"annotations\":{" + entry + "}");
+                });
             }
-            if (annotate && (bits & LAST_APPLIED_BIT) != 0) {
+            if ((bits & LAST_APPLIED_BIT) != 0) {
                 masked++;
             }
         }

@@ -38,6 +38,7 @@ public final class SessionRecording {
     private static final int DEFAULT_HEIGHT = 24;
     /** Past this much buffered output, events are written without waiting for the next flush. */
     private static final int MAX_BUFFERED = 1024 * 1024;
+    private static final byte[] LINE_END = "]\n".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -46,8 +47,6 @@ public final class SessionRecording {
     private final Instant startedAt;
     private final MessageDigest sha256 = Sha256.newDigest();
     private final ByteArrayOutputStream buffered = new ByteArrayOutputStream();
-    private static final byte[] LINE_END = "]\n".getBytes(StandardCharsets.US_ASCII);
-
     private final Utf8Decoder outputText = new Utf8Decoder();
     private final Utf8Decoder inputText = new Utf8Decoder();
     private long written;

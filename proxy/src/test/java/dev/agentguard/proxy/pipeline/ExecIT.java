@@ -217,9 +217,7 @@ class ExecIT {
     void aCopiedBinaryFileArrivesByteForByte() throws Exception {
         // kubectl cp reads a tar stream over exec's stdout: bytes that are not text must pass the masker unchanged.
         Path original = work.resolve("random.bin");
-        byte[] data = new byte[200 * 1024];
-        new java.util.Random(13).nextBytes(data);
-        Files.write(original, data);
+        byte[] data = randomFile(original, 200 * 1024, 13);
         Path copy = work.resolve("random-copy.bin");
 
         // Retried while another test's small output budget may still be in the proxy's bundle.
@@ -232,9 +230,7 @@ class ExecIT {
     @Test
     void aCopyOverTheOutputBudgetIsCutOff() throws Exception {
         Path big = work.resolve("big.bin");
-        byte[] data = new byte[256 * 1024];
-        new java.util.Random(7).nextBytes(data);
-        Files.write(big, data);
+        byte[] data = randomFile(big, 256 * 1024, 7);
         ok(cluster.kubectl("""
                 apiVersion: agentguard.dev/v1alpha1
                 kind: AgentPolicy
@@ -357,6 +353,14 @@ class ExecIT {
         List<String> all = new ArrayList<>(List.of(a, b, c, d, e));
         all.addAll(command);
         return all.toArray(String[]::new);
+    }
+
+    /** A file of random bytes (every byte value, not text), written and returned. */
+    private static byte[] randomFile(Path file, int size, long seed) throws java.io.IOException {
+        byte[] data = new byte[size];
+        new java.util.Random(seed).nextBytes(data);
+        Files.write(file, data);
+        return data;
     }
 
     private KubectlResult asAgent(String stdin, String... args) {
