@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark with its defaults, one after the other, and writes their reports
-# with what they ran on to docs/benchmark-runs/<UTC date>.md (make bench). Not a test and
+# with what they ran on to docs/benchmark-runs/<UTC date>.md (make bench), and a dated row
+# with the headline figures into the table of runs in docs/benchmarks.md. Not a test and
 # not part of make test: on the 2-core machine it takes about 40 minutes, most of it the
 # 256 MiB exec streams. Run it on an otherwise idle machine; the load average before and
 # after each benchmark is in the report so a shared machine shows.
@@ -73,6 +74,30 @@ run "Policy propagation" hack/bench/policy-propagation.sh $(args 5 --)
 run "Operator CPU per Lease renewal" hack/bench/bundle-rebuild.sh $(args 2 --)
 run "Exec path" hack/bench/exec.sh $(args 1 5 1 --)
 
+# The headline figures of one report, as cells of the runs table in docs/benchmarks.md: the agent's
+# exec path against direct (NULs, text), and the proxy's GETs at 64 clients against direct's.
+headlines() {
+  awk -F'|' '
+    /^## / { section = $0 }
+    section ~ /^## Exec path/ && $3 ~ /shim \+ proxy/ && exec < 2 { gsub(/\*/, "", $5); gsub(/^ +| +$/, "", $5); e[exec++] = $5 }
+    section == "## Proxy, API path" && /^#### GET/ { get = 1 }
+    section == "## Proxy, API path" && /^#### LIST/ { get = 0 }
+    get && $2 ~ /^ 64 $/ && $3 ~ /^ direct $/ { direct = $5 }
+    get && $2 ~ /^ 64 $/ && $3 ~ /^ proxy only $/ { proxy = $5 }
+    END {
+      printf "%s / %s | %s |", (exec > 0 ? e[0] : "n/a"), (exec > 1 ? e[1] : "n/a"),
+        (direct > 0 ? sprintf("%.0f %%", 100 * proxy / direct) : "n/a")
+    }' "$1"
+}
+
 mv "$tmp" "$out"
 trap - EXIT
 echo "wrote $out" >&2
+
+# Only the runs kept in docs/ are listed: a report written elsewhere (BENCH_QUICK's) is not a figure.
+if [[ $out == docs/benchmark-runs/* && -z ${BENCH_QUICK:-} ]]; then
+  row="| $(date -u '+%F %H:%M') | \`$(git rev-parse --short HEAD)\` | $(nproc) cores | $(headlines "$out") [report](${out#docs/}) |"
+  awk -v row="$row" '{ print } /^<!-- make bench adds a row below -->$/ { getline; print; getline; print; print row }' \
+    docs/benchmarks.md > "$tmp.md" && mv "$tmp.md" docs/benchmarks.md
+  echo "added a row to docs/benchmarks.md" >&2
+fi

@@ -6,9 +6,11 @@
 # Prints Markdown. Every session is checked (stdout exactly what the command prints,
 # Status Success, each key echoed, the proxy's AgentSession complete); a wrong one ends
 # the run with exit 1. Sessions kube-apiserver cuts short are counted in the report.
+# Then the same text output split over 1, 8 and 32 sessions at once (3 runs each), to show
+# how throughput, CPU and the proxy's memory grow with concurrent sessions.
 # ExecBenchmarkSmokeIT runs it with tiny parameters in make test.
 #
-#   hack/bench/exec.sh [mib] [keystrokes] [runs]      (defaults 256 500 5)
+#   hack/bench/exec.sh [mib] [keystrokes] [runs] [sessions]      (defaults 256 500 20 1,8,32)
 #
 # Toggles, for finding where the time goes:
 #   BENCH_PROXY_JVM='-XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile'   extra proxy JVM flags
@@ -19,5 +21,5 @@ hack/kube-binaries.sh >/dev/null
 ./mvnw -B -ntp -q -pl exec-shim,proxy -am install -DskipTests
 ./mvnw -B -ntp -q -pl proxy exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=dev.agentguard.proxy.bench.ExecBenchmark \
-  -Dbench.mib="${1:-256}" -Dbench.keystrokes="${2:-500}" -Dbench.runs="${3:-5}" \
+  -Dbench.mib="${1:-256}" -Dbench.keystrokes="${2:-500}" -Dbench.runs="${3:-20}" -Dbench.sessions="${4:-1,8,32}" \
   -Dbench.proxy.jvm="${BENCH_PROXY_JVM:-}" ${BENCH_SHIM_JVM+"-Dbench.shim.jvm=$BENCH_SHIM_JVM"}

@@ -5,6 +5,9 @@
 # happens after the placeholder credentials are written.
 #
 #   hack/bench/shim-startup.sh [runs]       (default 7 runs per variant)
+#   AOT_JDK=/usr/lib/jvm/temurin-25-jdk-amd64 hack/bench/shim-startup.sh
+#       also runs the tuned flags on that JDK (25 or later), without and with an AOT cache
+#       (JEP 483/514) made by one training run of the same start-up and requests
 #
 # Needs a packaged shim: ./mvnw -pl exec-shim -am package -DskipTests
 #
@@ -29,8 +32,8 @@ fail() { # <pid> <work dir> <message>: a wrong answer is a failed run, never a f
   exit 1
 }
 
-run_once() { # <jvm flags> -> "<ready ms> <rss KiB>"
-  local flags=$1 work port health pid start_ns ready_ns rss code file
+run_once() { # <jvm flags> [java] -> "<ready ms> <rss KiB>"
+  local flags=$1 java=${2:-java} work port health pid start_ns ready_ns rss code file
   work=$(mktemp -d)
   port=$(free_port); health=$(free_port)
   echo "placeholder" > "$work/token"
@@ -39,7 +42,7 @@ run_once() { # <jvm flags> -> "<ready ms> <rss KiB>"
   AGENTGUARD_SHIM_PORT=$port AGENTGUARD_SHIM_UPSTREAM=https://127.0.0.1:9 \
   AGENTGUARD_SHIM_TOKEN_FILE=$work/token AGENTGUARD_SHIM_CREDENTIALS_DIR=$work/credentials \
   AGENTGUARD_POD_NAMESPACE=bench QUARKUS_HTTP_PORT=$health QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
-    java $flags -jar "$jar" > "$work/log" 2>&1 &
+    "$java" $flags -jar "$jar" > "$work/log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$health/q/health/started" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || fail "$pid" "$work" "the shim exited before it was ready"
@@ -57,6 +60,7 @@ run_once() { # <jvm flags> -> "<ready ms> <rss KiB>"
     [[ $code == 401 ]] || fail "$pid" "$work" "a request without the placeholder token answered '$code', not 401"
   done
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  # SIGTERM, not SIGKILL: a training run writes its AOT cache as the JVM exits.
   kill "$pid"; wait "$pid" 2>/dev/null || true
   rm -rf "$work"
   echo "$(( (ready_ns - start_ns) / 1000000 )) $rss"
@@ -64,10 +68,10 @@ run_once() { # <jvm flags> -> "<ready ms> <rss KiB>"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-report() { # <name> <flags>
-  local name=$1 flags=$2 results
-  results=$(for _ in $(seq "$runs"); do run_once "$flags"; done)
-  printf '%-8s ready median %4s ms (min %s, max %s)   RSS median %5s MiB\n' "$name" \
+report() { # <name> <flags> [java]
+  local name=$1 flags=$2 java=${3:-java} results
+  results=$(for _ in $(seq "$runs"); do run_once "$flags" "$java"; done)
+  printf '%-20s ready median %4s ms (min %s, max %s)   RSS median %5s MiB\n' "$name" \
     "$(cut -d' ' -f1 <<<"$results" | median)" \
     "$(cut -d' ' -f1 <<<"$results" | sort -n | head -1)" \
     "$(cut -d' ' -f1 <<<"$results" | sort -n | tail -1)" \
@@ -77,3 +81,17 @@ report() { # <name> <flags>
 echo "exec-shim start-up, $runs runs each, $(nproc) cores, $(java -version 2>&1 | head -1)"
 report default ""
 report tuned "$tuned"
+if [[ -n ${AOT_JDK:-} ]]; then
+  aot_java=$AOT_JDK/bin/java
+  echo "with $("$aot_java" -version 2>&1 | head -1)"
+  report "tuned, JDK $("$aot_java" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')" \
+    "$tuned" "$aot_java"
+  cache=$(mktemp -d)/shim.aot
+  # The cache must be made with the flags it is used with (GC, heap, code cache); -Xshare is its own.
+  aot_flags=${tuned/ -Xshare:auto/}
+  run_once "$aot_flags -XX:AOTCacheOutput=$cache" "$aot_java" >/dev/null
+  [[ -s $cache ]] || { echo "shim-startup: the training run wrote no AOT cache at $cache" >&2; exit 1; }
+  echo "AOT cache: $(( $(stat -c %s "$cache") / 1048576 )) MiB"
+  report "tuned + AOT cache" "$aot_flags -XX:AOTCache=$cache -XX:AOTMode=on" "$aot_java"
+  rm -rf "$(dirname "$cache")"
+fi

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 import dev.agentguard.proxy.bench.ExecClient.Endpoint;
 import dev.agentguard.testing.bench.BenchMain;
@@ -43,16 +44,20 @@ public final class ExecBenchmark {
             ProxySessions sessions = new ProxySessions(cluster.admin(), NS);
             ExecStreams streaming = new ExecStreams(vertx, parameters, cpu, sessions);
             Typist typist = new Typist(vertx, parameters, sessions);
+            ExecScaling scaling = new ExecScaling(vertx, parameters, cpu, sessions);
             String bytes = Long.toString(parameters.bytes());
+            LongFunction<Workload> text = n -> new Workload("text: `yes '" + TEXT_LINE + "' \\| head -c N`",
+                    agent.exec(false, "sh", "-c", "yes '" + TEXT_LINE + "' | head -c " + n),
+                    ExpectedOutput.lines(TEXT_LINE));
             List<Workload> workloads = List.of(
                     new Workload("zeros: `head -c N /dev/zero`", agent.exec(false, "head", "-c", bytes, "/dev/zero"),
                             ExpectedOutput.zeros()),
-                    new Workload("text: `yes '" + TEXT_LINE + "' \\| head -c N`", agent.exec(false, "sh", "-c",
-                            "yes '" + TEXT_LINE + "' | head -c " + bytes), ExpectedOutput.lines(TEXT_LINE)));
+                    text.apply(parameters.bytes()));
             String tty = agent.exec(true, "sh");
 
             List<WorkloadStreams> streams = new ArrayList<>();
             List<TypingRow> typing = new ArrayList<>();
+            List<ScalingRow> concurrent;
             String memory;
             try (Proxied proxied = Proxied.start(cluster, agent, Map.of())) {
                 List<Endpoint> paths = List.of(direct, proxied.proxyOnly(agent), proxied.endpoint());
@@ -60,6 +65,8 @@ public final class ExecBenchmark {
                     streams.add(streaming.run(workload, paths, proxied));
                 }
                 memory = memory(proxied);
+                // After the memory figure: it is the one-session figure, and the concurrent runs add their own.
+                concurrent = scaling.run(text, paths, proxied);
                 for (Endpoint path : paths) {
                     typing.add(typist.row(path.name() + (path == direct ? "" : ", partial-line-delay 10ms (default)"),
                             path, tty, proxied));
@@ -70,7 +77,7 @@ public final class ExecBenchmark {
                     typing.add(typist.row(path.name() + ", partial-line-delay 0ms", path, tty, proxied));
                 }
             }
-            return new ExecReport(parameters, cpu.components(), streams, memory, typing);
+            return new ExecReport(parameters, cpu.components(), streams, memory, typing, concurrent);
         } finally {
             vertx.close();
             cluster.admin().namespaces().withName(NS).delete();

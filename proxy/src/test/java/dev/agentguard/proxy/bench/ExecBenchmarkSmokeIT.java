@@ -36,5 +36,10 @@ class ExecBenchmarkSmokeIT {
                 "proxy only, partial-line-delay 10ms (default)", "shim + proxy, partial-line-delay 10ms (default)",
                 "proxy only, partial-line-delay 0ms", "shim + proxy, partial-line-delay 0ms");
         assertThat(report.typing()).allSatisfy(row -> assertThat(row.nanos().count()).isEqualTo(smoke.keystrokes()));
+        // Every path at every count of concurrent sessions; each of its sessions was checked, and at least one whole.
+        assertThat(report.scaling()).extracting(ScalingRow::sessions, ScalingRow::path).containsExactly(
+                tuple(1, "direct"), tuple(1, "proxy only"), tuple(1, "shim + proxy"),
+                tuple(4, "direct"), tuple(4, "proxy only"), tuple(4, "shim + proxy"));
+        assertThat(report.scaling()).allSatisfy(row -> assertThat(row.complete()).isPositive());
     }
 }

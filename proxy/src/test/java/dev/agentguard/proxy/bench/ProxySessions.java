@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
@@ -20,8 +19,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * The proxy's record of the benchmark's exec sessions: the AgentSessions it writes for the
- * agent's namespace and the recordings it seals. One session runs at a time, so the newest
- * AgentSession is the one that just ended.
+ * agent's namespace and the recordings it seals. Sessions are checked after they have all
+ * ended, so the newest AgentSessions are the ones that just ended.
  */
 final class ProxySessions {
 
@@ -42,9 +41,17 @@ final class ProxySessions {
      * client got, then deletes the recordings: 256 MiB of NULs is 1.5 GiB of asciicast.
      */
     void checkRecorded(String path, long clientBytes, ProxyProcess proxy) throws Exception {
-        expected++;
+        checkRecorded(path, List.of(clientBytes), proxy);
+    }
+
+    /**
+     * The same for sessions that ran at once, one per element of {@code clientBytes}: the
+     * newest AgentSessions, as many, must have sent those byte counts, in any order.
+     */
+    void checkRecorded(String path, List<Long> clientBytes, ProxyProcess proxy) throws Exception {
+        expected += clientBytes.size();
         // The AgentSession is written as the session starts and completed after it ends, both
-        // asynchronously to what the client sees: wait for this one to be there and done.
+        // asynchronously to what the client sees: wait for these to be there and done.
         List<AgentSession> all = Awaitility.await(path + ": the proxy writes and completes AgentSession " + expected)
                 .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                 .until(this::sessions, list -> list.size() >= expected && list.stream().noneMatch(
@@ -53,19 +60,26 @@ final class ProxySessions {
             throw new WrongAnswer(path, all.size() + " AgentSessions after " + expected
                     + " sessions: the proxy must write one per session");
         }
-        AgentSession session = all.stream().max(Comparator.comparing(s -> Instant.parse(s.getSpec().startedAt())))
-                .orElseThrow();
-        AgentSessionStatus status = session.getStatus();
-        String name = path + " session " + session.getMetadata().getName();
-        if (!"Completed".equals(status.phase())) {
-            throw new WrongAnswer(name, "ended " + status.phase() + ": " + status.terminationReason());
+        List<AgentSession> newest = all.stream()
+                .sorted(Comparator.comparing((AgentSession s) -> Instant.parse(s.getSpec().startedAt())).reversed())
+                .limit(clientBytes.size()).toList();
+        for (AgentSession session : newest) {
+            AgentSessionStatus status = session.getStatus();
+            String name = path + " session " + session.getMetadata().getName();
+            if (!"Completed".equals(status.phase())) {
+                throw new WrongAnswer(name, "ended " + status.phase() + ": " + status.terminationReason());
+            }
+            if (!Boolean.FALSE.equals(status.incomplete()) || status.digest() == null) {
+                throw new WrongAnswer(name, "its recording is marked incomplete or has no digest");
+            }
+            if (status.bytesOut() == null) {
+                throw new WrongAnswer(name, "its status does not say how many bytes the proxy sent");
+            }
         }
-        if (!Boolean.FALSE.equals(status.incomplete()) || status.digest() == null) {
-            throw new WrongAnswer(name, "its recording is marked incomplete or has no digest");
-        }
-        if (!Objects.equals(status.bytesOut(), clientBytes)) {
-            throw new WrongAnswer(name, "the proxy sent " + status.bytesOut() + " bytes, the client received "
-                    + clientBytes);
+        List<Long> sent = newest.stream().map(s -> s.getStatus().bytesOut()).sorted().toList();
+        if (!sent.equals(clientBytes.stream().sorted().toList())) {
+            throw new WrongAnswer(path, "the proxy sent " + sent + " bytes in its newest sessions, the clients received "
+                    + clientBytes.stream().sorted().toList());
         }
         try (Stream<Path> files = Files.list(proxy.recordings())) {
             for (Path file : files.filter(f -> f.toString().endsWith(".cast")).toList()) {
