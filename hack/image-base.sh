@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assembles the root filesystem every agentguard image starts from, without a
 # registry: a jlink'd Java 17 runtime plus exactly the Debian shared libraries it
-# links against, CA certificates, /etc/passwd and /etc/group with the 65532 user,
+# and netty-tcnative link against, CA certificates, /etc/passwd and /etc/group with the 65532 user,
 # and /tmp. Cached by everything that goes into it, so a warm run only checks
 # the key (see docs/images.md).
 #
@@ -82,8 +82,13 @@ echo "image-base: jlink $modules" >&2
 cp --remove-destination /etc/ssl/certs/java/cacerts "$rootfs/opt/java/lib/security/cacerts"
 cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
 
-# The libraries the jlink'd runtime needs, each at the path the dynamic loader searches.
-libs=$(runtime_libraries "$rootfs/opt/java" | grep -v "^$rootfs/")
+# The libraries the jlink'd runtime needs, each at the path the dynamic loader searches,
+# plus those of the native library the proxy and the shim ship in a jar: netty-tcnative's
+# BoringSSL (TLS) links glibc's librt, libpthread and libdl, which the JDK's own do not.
+# ImageRunIT proves it loads: both images must log "TLS by OpenSSL".
+native_libs="librt.so.1 libpthread.so.0 libdl.so.2"
+libs=$( { runtime_libraries "$rootfs/opt/java" | grep -v "^$rootfs/"
+  for l in $native_libs; do ls "/lib/x86_64-linux-gnu/$l"; done; } | sort -u)
 used_pkgs=$(for l in $libs; do dpkg -S "$(readlink -f "$l")" 2>/dev/null || dpkg -S "$l"; done | cut -d: -f1 | sort -u)
 for lib in $libs; do
   case "$lib" in

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
+import dev.agentguard.relay.tls.TlsEngine;
 import io.smallrye.config.WithDefault;
 
 /**
@@ -61,6 +62,14 @@ public interface ShimConfig {
          */
         @WithDefault("256")
         int upstreamMaxConnections();
+
+        /**
+         * The TLS implementation of the agent-facing listener and of the connections to the proxy:
+         * AUTO (OpenSSL when its native library loads, else the JDK's, with a warning), OPENSSL
+         * (start-up fails without it) or JDK. Both accept and verify the same.
+         */
+        @WithDefault("auto")
+        TlsEngine tlsEngine();
     }
 
     /** The pod, from the downward API. */

@@ -68,6 +68,8 @@ class ImageRunIT {
             // The startup probe passes once it wrote the agent's placeholder credentials, as its own user.
             shim.awaitOk("http://127.0.0.1:" + health + "/q/health/started", STARTUP);
             assertThat(credentials.resolve("token")).exists();
+            // The image carries netty-tcnative and its base the libraries it loads: TLS is OpenSSL's.
+            assertThat(shim.log()).contains("TLS by OpenSSL");
         }
     }
 
@@ -124,6 +126,7 @@ class ImageRunIT {
         try (RunningContainer proxy = start("proxy", env, mounts)) {
             proxy.awaitOk("http://127.0.0.1:" + health + "/q/health/live", STARTUP);
             assertThat(proxy.processUid()).isEqualTo(APP_UID);
+            assertThat(proxy.log()).contains("TLS by OpenSSL");
         }
     }
 

@@ -15,6 +15,7 @@ import dev.agentguard.shim.credentials.CredentialsWriter;
 import dev.agentguard.shim.credentials.PlaceholderCredentials;
 import dev.agentguard.shim.credentials.TokenFile;
 import dev.agentguard.relay.UpstreamOptions;
+import dev.agentguard.relay.tls.TlsEngine;
 import dev.agentguard.relay.tls.TlsFileReloader;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -25,6 +26,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SSLOptions;
 
@@ -54,7 +56,8 @@ public class ShimServer {
     void start(@Observes StartupEvent event) throws Exception {
         long started = System.nanoTime();
         PlaceholderCredentials credentials = PlaceholderCredentials.generate();
-        HttpClientOptions upstreamOptions = upstreamOptions();
+        SSLEngineOptions tls = config.shim().tlsEngine().options("agentguard shim");
+        HttpClientOptions upstreamOptions = upstreamOptions().setSslEngineOptions(tls);
         // Noted before the client first reads the bundle, so a rotation in between is not missed.
         upstreamTrust = config.shim().upstreamCaFile()
                 .map(ca -> new TlsFileReloader(List.of(ca), () -> new SSLOptions(upstreamOptions.getSslOptions())))
@@ -73,6 +76,7 @@ public class ShimServer {
                 .setHost("127.0.0.1")
                 .setPort(config.shim().port())
                 .setSsl(true)
+                .setSslEngineOptions(tls)
                 .setKeyCertOptions(new PemKeyCertOptions()
                         .setCertValue(Buffer.buffer(credentials.servingCertificate().certificatePem()))
                         .setKeyValue(Buffer.buffer(credentials.servingCertificate().privateKeyPem())));
@@ -81,9 +85,9 @@ public class ShimServer {
 
         CredentialsWriter.write(config.shim().credentialsDir(), credentials, config.pod().namespace());
         ready = true;
-        LOG.infof("shim for pod %s/%s serving on 127.0.0.1:%d, forwarding to %s, ready in %d ms",
+        LOG.infof("shim for pod %s/%s serving on 127.0.0.1:%d, forwarding to %s, TLS by %s, ready in %d ms",
                 config.pod().namespace(), config.pod().name().orElse("?"), server.actualPort(),
-                config.shim().upstream(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+                config.shim().upstream(), TlsEngine.describe(tls), Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -26,6 +26,7 @@ import dev.agentguard.proxy.policy.BundleLease;
 import dev.agentguard.proxy.policy.BundlePolicySource;
 import dev.agentguard.relay.UpstreamOptions;
 import dev.agentguard.relay.tls.ServingKeyManager;
+import dev.agentguard.relay.tls.TlsEngine;
 import dev.agentguard.relay.tls.TlsFileReloader;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,6 +42,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SSLOptions;
 
@@ -87,10 +89,13 @@ public class ProxyServer {
         }
         approvals = new ApprovalGate(vertx, client, config.systemNamespace(), config.nodeName(), config.approvalMaxWait(), Clock.systemUTC());
         approvals.start();
-        HttpClientOptions upstreamOptions = upstreamOptions();
+        // One engine for both legs of the data path: the shims' connections and the API server's.
+        SSLEngineOptions tls = config.tlsEngine().options("agentguard proxy");
+        HttpClientOptions upstreamOptions = upstreamOptions().setSslEngineOptions(tls);
         upstream = vertx.createHttpClient(upstreamOptions);
         sessionsUpstream = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setSsl(true)
+                .setSslEngineOptions(tls)
                 .setVerifyHost(true)
                 .setDefaultHost(upstreamOptions.getDefaultHost())
                 .setDefaultPort(upstreamOptions.getDefaultPort())
@@ -116,6 +121,7 @@ public class ProxyServer {
                 .setHost(config.host())
                 .setPort(config.port())
                 .setSsl(true)
+                .setSslEngineOptions(tls)
                 .setWebSocketSubProtocols(ChannelProtocol.SUPPORTED);
         PemKeyCertOptions pair = new PemKeyCertOptions()
                 .setCertPath(config.tlsCertFile().toString())
@@ -138,8 +144,8 @@ public class ProxyServer {
                 .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         certificates.start(vertx, config.tlsReloadPeriod(), (options, force) -> servingKeys.reload(vertx, options));
         listening = true;
-        LOG.infof("proxy for node %s serving on %s:%d, upstream %s", config.nodeName(), config.host(),
-                server.actualPort(), upstreamUrl());
+        LOG.infof("proxy for node %s serving on %s:%d, upstream %s, TLS by %s", config.nodeName(), config.host(),
+                server.actualPort(), upstreamUrl(), TlsEngine.describe(tls));
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.agentguard.testing.kube.ServedCertificate;
 import dev.agentguard.pki.CertificateAuthority;
@@ -31,7 +32,11 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SSLOptions;
 
-/** A served certificate replaced under load: no handshake fails, and a pair that does not match is refused. */
+/**
+ * A served certificate replaced under load: no handshake fails, and a pair that does not match
+ * is refused. With both TLS engines: the proxy's listener uses OpenSSL by default, which must
+ * still ask the key manager at each handshake.
+ */
 class ServingKeyManagerTest {
 
     private final Vertx vertx = Vertx.vertx();
@@ -42,11 +47,12 @@ class ServingKeyManagerTest {
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
-    @Test
-    void noHandshakeFailsWhileThePairIsSwappedUnderLoad() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void noHandshakeFailsWhileThePairIsSwappedUnderLoad(TlsEngine engine) throws Exception {
         List<IssuedCertificate> pairs = List.of(issue("one"), issue("two"), issue("three"));
         ServingKeyManager keys = ServingKeyManager.load(vertx, pem(pairs.get(0)));
-        HttpServer server = listen(keys);
+        HttpServer server = listen(keys, engine);
         // No keep-alive: every request is a new connection and a new handshake.
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
                 .setKeepAlive(false).setMaxPoolSize(16)
@@ -73,8 +79,9 @@ class ServingKeyManagerTest {
         assertThat(ServedCertificate.at(server.actualPort()).getSerialNumber()).isEqualTo(last.certificate().getSerialNumber());
     }
 
-    @Test
-    void aKeyThatIsNotTheCertificatesIsRefusedAndTheServedPairKept() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void aKeyThatIsNotTheCertificatesIsRefusedAndTheServedPairKept(TlsEngine engine) throws Exception {
         IssuedCertificate first = issue("first");
         IssuedCertificate other = issue("other");
         PemKeyCertOptions mismatched = new PemKeyCertOptions()
@@ -85,7 +92,7 @@ class ServingKeyManagerTest {
                 .isInstanceOf(GeneralSecurityException.class).hasMessageContaining("does not belong to the certificate");
 
         ServingKeyManager keys = ServingKeyManager.load(vertx, pem(first));
-        HttpServer server = listen(keys);
+        HttpServer server = listen(keys, engine);
         assertThatThrownBy(() -> join(keys.reload(vertx, new SSLOptions().setKeyCertOptions(mismatched))))
                 .isInstanceOf(ExecutionException.class).hasMessageContaining("does not belong to the certificate");
         assertThatThrownBy(() -> join(keys.reload(vertx, new SSLOptions().setKeyCertOptions(new PemKeyCertOptions()
@@ -103,9 +110,9 @@ class ServingKeyManagerTest {
                 .setKeyValue(Buffer.buffer(certificate.privateKeyPem()));
     }
 
-    private HttpServer listen(ServingKeyManager keys) throws Exception {
+    private HttpServer listen(ServingKeyManager keys, TlsEngine engine) throws Exception {
         return join(vertx.createHttpServer(new HttpServerOptions().setSsl(true).setHost("127.0.0.1").setPort(0)
-                .setKeyCertOptions(KeyCertOptions.wrap(keys)))
+                .setSslEngineOptions(engine.options("test server")).setKeyCertOptions(KeyCertOptions.wrap(keys)))
                 .requestHandler(request -> request.response().end("ok"))
                 .listen());
     }
