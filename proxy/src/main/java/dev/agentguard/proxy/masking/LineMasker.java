@@ -28,6 +28,41 @@ public final class LineMasker implements StreamMasker {
 
     @Override
     public byte[] feed(byte[] chunk) {
+        int lastNewline = lastNewline(chunk);
+        int tail = chunk.length - lastNewline - 1;
+        if (lastNewline >= 0 && tail < MAX_LINE) {
+            // Most output holds no secret: when the chunk's complete lines (with the line held
+            // from before) contain no detector's hint, each would leave unchanged, so they leave
+            // at once, without being split and masked one by one.
+            String lines = linesOf(chunk, lastNewline);
+            if (detectors.leavesUnchanged(lines)) {
+                pending.reset();
+                pending.write(chunk, lastNewline + 1, tail);
+                return lines.getBytes(StandardCharsets.ISO_8859_1);
+            }
+        }
+        return feedLineByLine(chunk);
+    }
+
+    private static int lastNewline(byte[] chunk) {
+        for (int i = chunk.length - 1; i >= 0; i--) {
+            if (chunk[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The held partial line and the chunk up to its last newline, one character per byte. */
+    private String linesOf(byte[] chunk, int lastNewline) {
+        if (pending.size() == 0) {
+            return new String(chunk, 0, lastNewline + 1, StandardCharsets.ISO_8859_1);
+        }
+        return pending.toString(StandardCharsets.ISO_8859_1)
+                + new String(chunk, 0, lastNewline + 1, StandardCharsets.ISO_8859_1);
+    }
+
+    private byte[] feedLineByLine(byte[] chunk) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int start = 0;
         // Bytes of the current line held from earlier chunks: kept in a local, since

@@ -64,7 +64,7 @@ public final class SecretDetectors {
             // Google API keys.
             Detector.of("AIza[0-9A-Za-z_-]{35}", "AIza"),
             // GitHub and Slack tokens.
-            Detector.of("gh[pousr]_[A-Za-z0-9]{36,}", "gh"),
+            Detector.of("gh[pousr]_[A-Za-z0-9]{36,}", "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
             Detector.of("xox[abprs]-[A-Za-z0-9-]{10,}", "xox"),
             // JWTs (three base64url parts, the first two JSON objects).
             Detector.of("eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}", "eyJ"),
@@ -100,6 +100,31 @@ public final class SecretDetectors {
     /** A pattern's UTF-8 bytes as ISO-8859-1 characters: what its non-ASCII literals are in a line. */
     private static String asBytes(String regex) {
         return new String(regex.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Whether {@link #mask} would return each of these lines as it is: no private-key block is
+     * open, none begins, and no detector's hint occurs anywhere in them. A hint that only
+     * spans two lines answers false, which is safe. A policy's own patterns have no hint, so
+     * with one this is always false and every line is matched.
+     */
+    public boolean leavesUnchanged(String lines) {
+        if (inPrivateKey || lines.contains("-----BEGIN")) {
+            return false;
+        }
+        String lowerCase = null;
+        for (Detector detector : detectors) {
+            if (detector.hints().isEmpty()) {
+                return false;
+            }
+            if (detector.hintsIgnoreCase() && lowerCase == null) {
+                lowerCase = lines.toLowerCase(Locale.ROOT);
+            }
+            if (detector.mayMatch(lines, lowerCase)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -94,6 +94,45 @@ class LineMaskerTest {
         assertThat(masked).isEqualTo("вход: " + SecretDetectors.REDACTED + " ok\n");
     }
 
+    /**
+     * Chunks whose lines hold no hint leave whole, without line-by-line masking: the output must
+     * be exactly that of masking each line on its own, for streams of secrets, hint look-alikes
+     * (an "eyJ" that is no JWT, a "://" without a password), private-key blocks and plain lines,
+     * at random chunk sizes.
+     */
+    @Test
+    void chunksLeftWholeGiveWhatMaskingEachLineGives() {
+        List<String> vocabulary = List.of("plain log line of typical length", "length and weight are high",
+                "using key AKIAIOSFODNN7EXAMPLE for s3", "AWS_Secret_Access_Key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9.c2lnbmF0dXJlLXZhbHVl", "eyJ is not a token",
+                "see https://example.com/path", "postgres://app:s3cr3t-pw@db:5432/prod",
+                "-----BEGIN EC PRIVATE KEY-----", "MHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqG",
+                "-----END EC PRIVATE KEY-----", "ghp_" + "a".repeat(36), "ghx_ not a token", "xoxb-1234567890-abc",
+                "", "dashes ----- and -----BEGIN nothing");
+        Random random = new Random(7);
+        for (int stream = 0; stream < 300; stream++) {
+            StringBuilder text = new StringBuilder();
+            int lines = 1 + random.nextInt(40);
+            for (int i = 0; i < lines; i++) {
+                text.append(vocabulary.get(random.nextInt(vocabulary.size())));
+                if (i < lines - 1 || random.nextBoolean()) {
+                    text.append('\n');
+                }
+            }
+            SecretDetectors reference = SecretDetectors.withCustom(List.of());
+            StringBuilder expected = new StringBuilder();
+            for (String line : text.toString().split("(?<=\n)")) {
+                expected.append(reference.mask(line));
+            }
+
+            SecretDetectors detectors = SecretDetectors.withCustom(List.of());
+            String masked = run(detectors, text.toString(), 1 + random.nextInt(200));
+
+            assertThat(masked).as("stream %d:%n%s", stream, text).isEqualTo(expected.toString());
+            assertThat(detectors.found()).isEqualTo(reference.found());
+        }
+    }
+
     private static String run(SecretDetectors detectors, String text, int chunk) {
         return new String(run(detectors, text.getBytes(StandardCharsets.UTF_8), chunk), StandardCharsets.UTF_8);
     }
