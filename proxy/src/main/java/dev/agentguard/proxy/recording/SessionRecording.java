@@ -109,12 +109,23 @@ public final class SessionRecording {
 
     /** What the container wrote (stdout and stderr alike, as a terminal shows them). */
     public void output(byte[] bytes) {
-        text("o", outputText.decode(bytes));
+        text("o", outputText, bytes);
     }
 
     /** What the agent typed or piped in. */
     public void input(byte[] bytes) {
-        text("i", inputText.decode(bytes));
+        text("i", inputText, bytes);
+    }
+
+    private void text(String code, Utf8Decoder decoder, byte[] bytes) {
+        // ASCII with no character pending from the last chunk is its own text: escaped as bytes.
+        if (!decoder.holdsPartialCharacter() && AsciiJson.isAscii(bytes)) {
+            if (bytes.length > 0) {
+                event(code, AsciiJson.quote(bytes));
+            }
+            return;
+        }
+        text(code, decoder.decode(bytes));
     }
 
     public void resize(int width, int height) {
@@ -133,6 +144,11 @@ public final class SessionRecording {
     }
 
     private void event(String code, String data) {
+        event(code, JsonStringEncoder.getInstance().quoteAsUTF8(data));
+    }
+
+    /** An event line; {@code quotedData} is the data already escaped as a JSON string's contents (UTF-8). */
+    private void event(String code, byte[] quotedData) {
         if (closed) {
             return;
         }
@@ -143,7 +159,9 @@ public final class SessionRecording {
         buffered.write(',');
         quote(code);
         buffered.write(',');
-        quote(data);
+        buffered.write('"');
+        buffered.writeBytes(quotedData);
+        buffered.write('"');
         buffered.writeBytes(LINE_END);
         if (buffered.size() >= MAX_BUFFERED) {
             try {

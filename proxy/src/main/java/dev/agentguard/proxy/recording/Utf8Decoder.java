@@ -30,6 +30,11 @@ final class Utf8Decoder {
         return out.flip().toString();
     }
 
+    /** Whether the bytes of a character cut at the last chunk's end wait for the next chunk. */
+    boolean holdsPartialCharacter() {
+        return tail.length > 0;
+    }
+
     /** Ends the stream: an incomplete character left over comes out as U+FFFD. */
     String finish() {
         ByteBuffer in = ByteBuffer.wrap(tail);

@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -110,6 +111,28 @@ class SessionRecordingTest {
         assertThat(output).isEqualTo("hé€😀a\uFFFDb");
         assertThat(events).filteredOn(event -> event.get(1).asText().equals("i"))
                 .extracting(event -> event.get(2).asText()).containsExactly("q");
+    }
+
+    @Test
+    void asciiOutputIsRecordedAsJacksonWouldEscapeItEvenAfterACutCharacter() throws IOException {
+        SessionRecording recording = SessionRecording.create(dir, Sessions.header("s-ascii"), clock);
+        byte[] everyAscii = new byte[128];
+        for (int i = 0; i < everyAscii.length; i++) {
+            everyAscii[i] = (byte) i;
+        }
+        recording.output(everyAscii);
+        // The first byte of é, then ASCII: the pending byte is not ASCII text and comes out as U+FFFD.
+        recording.output(new byte[] {(byte) 0xC3});
+        recording.output(bytes("x\n"));
+        recording.complete("exit 0", false);
+
+        List<String> lines = Files.readAllLines(dir.resolve("s-ascii.cast"), StandardCharsets.UTF_8);
+        String all = new String(everyAscii, StandardCharsets.US_ASCII);
+        assertThat(lines.get(1)).endsWith(",\"o\",\""
+                + new String(JsonStringEncoder.getInstance().quoteAsUTF8(all), StandardCharsets.UTF_8) + "\"]");
+        List<JsonNode> events = events(dir.resolve("s-ascii.cast"));
+        assertThat(events).extracting(event -> event.get(2).asText())
+                .containsExactly(all, "\uFFFDx\n", "agentguard: complete: exit 0");
     }
 
     @Test
