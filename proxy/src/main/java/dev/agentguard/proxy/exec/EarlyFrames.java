@@ -22,6 +22,8 @@ final class EarlyFrames {
     private final Queue<WebSocketFrame> held = new ArrayDeque<>();
     private int heldBytes;
     private boolean closed;
+    /** The close was seen (by the end or the close handler, whichever came first): acted on once. */
+    private boolean ended;
     private Handler<WebSocketFrame> frames;
     private Runnable onClose;
     private Handler<Throwable> onError;
@@ -30,7 +32,16 @@ final class EarlyFrames {
     EarlyFrames(WebSocket upstream) {
         this.upstream = upstream;
         upstream.frameHandler(this::frame);
-        upstream.closeHandler(v -> closed());
+        // Vert.x runs the close handler as soon as the close frame arrives, ahead of the data
+        // frames still queued while the upstream is paused for a slow agent; ending the session
+        // there cut its output short. The end handler comes in order, after the last of them.
+        // Only a connection lost without a close frame ends the session from the close handler.
+        upstream.endHandler(v -> closed());
+        upstream.closeHandler(v -> {
+            if (upstream.closeStatusCode() == null) {
+                closed();
+            }
+        });
         upstream.exceptionHandler(this::failed);
     }
 
@@ -74,6 +85,10 @@ final class EarlyFrames {
     }
 
     private void closed() {
+        if (ended) {
+            return;
+        }
+        ended = true;
         if (onClose != null) {
             onClose.run();
         } else {
