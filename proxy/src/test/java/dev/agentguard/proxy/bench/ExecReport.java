@@ -52,7 +52,7 @@ record ExecReport(ExecBenchParameters parameters, List<String> components, List<
             double mib = row.bytes() / (double) ExecBenchParameters.MIB;
             StringBuilder line = new StringBuilder(String.format("| %s | %s | %s MiB/s (%s–%s) | %s", first
                     ? Integer.toString(row.sessions()) : "", row.path(), figure(row.medianRate()),
-                    figure(row.sortedRates()[0]), figure(row.sortedRates()[row.runs() - 1]),
+                    figure(row.rates().min()), figure(row.rates().max()),
                     first ? "" : "**" + figure(100.0 * row.medianRate() / direct) + " %**"));
             line.append(cpuCells(row.cpuTicks(), mib));
             out.append(line).append(String.format(" | %d of %d | %s |%n", row.shortSessions(),
@@ -76,10 +76,10 @@ record ExecReport(ExecBenchParameters parameters, List<String> components, List<
         double direct = workload.paths().get(0).medianRate();
         for (int p = 0; p < workload.paths().size(); p++) {
             PathStreams path = workload.paths().get(p);
-            double[] rates = path.sortedRates();
+            Rates rates = path.rates();
             out.append(String.format("| %s | %s | %s MiB/s (%s–%s) | %s | %.2f ms | %d of %d |%n",
                     p == 0 ? workload.workload().name() : "", path.path(), figure(path.medianRate()),
-                    figure(rates[0]), figure(rates[rates.length - 1]),
+                    figure(rates.min()), figure(rates.max()),
                     p == 0 ? "" : "**" + figure(100.0 * path.medianRate() / direct) + " %**",
                     path.firstByte().percentile(50) / 1e6, path.shortRuns(), path.runs()));
         }

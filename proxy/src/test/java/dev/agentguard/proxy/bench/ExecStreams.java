@@ -62,7 +62,7 @@ final class ExecStreams {
         }
 
         PathStreams streams(String path) {
-            return new PathStreams(path, rates, Samples.of(firstByte), shortRuns, cpuTicks, bytes);
+            return new PathStreams(path, new Rates(rates), Samples.of(firstByte), shortRuns, cpuTicks, bytes);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.agentguard.proxy.bench;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,22 +10,19 @@ import java.util.Map;
  * ticks each process spent, the sessions that came back short, and the proxy's peak RSS
  * after this count's runs (VmHWM, so it only grows from one count to the next).
  */
-record ScalingRow(int sessions, String path, double[] sortedRates, Map<String, Long> cpuTicks, long bytes,
+record ScalingRow(int sessions, String path, Rates rates, Map<String, Long> cpuTicks, long bytes,
         int shortSessions, int complete, long proxyPeakKiB) {
 
     ScalingRow {
-        sortedRates = sortedRates.clone();
-        Arrays.sort(sortedRates);
         cpuTicks = Map.copyOf(cpuTicks);
     }
 
     int runs() {
-        return sortedRates.length;
+        return rates.count();
     }
 
     double medianRate() {
-        int n = sortedRates.length;
-        return n % 2 == 1 ? sortedRates[n / 2] : (sortedRates[n / 2 - 1] + sortedRates[n / 2]) / 2;
+        return rates.median();
     }
 
     /** Sums up the runs as they come. */
@@ -58,7 +54,7 @@ record ScalingRow(int sessions, String path, double[] sortedRates, Map<String, L
         }
 
         ScalingRow build(long proxyPeakKiB) {
-            return new ScalingRow(sessions, path, rates, cpuTicks, bytes, shortSessions, complete, proxyPeakKiB);
+            return new ScalingRow(sessions, path, new Rates(rates), cpuTicks, bytes, shortSessions, complete, proxyPeakKiB);
         }
     }
 }
