@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.smallrye.config.ConfigMapping;
 import dev.agentguard.relay.tls.TlsEngine;
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**

@@ -29,7 +29,10 @@ final class AsciiJson {
         return true;
     }
 
-    /** The escaped bytes of {@code ascii} (every byte below 0x80), without the quotes. */
+    /**
+     * The escaped bytes of {@code ascii} (every byte below 0x80), without the quotes: the array
+     * itself when nothing in it needs escaping (the caller copies it into its line at once).
+     */
     static byte[] quote(byte[] ascii) {
         int length = 0;
         for (byte b : ascii) {
@@ -37,7 +40,7 @@ final class AsciiJson {
             length += escape == null ? 1 : escape.length;
         }
         if (length == ascii.length) {
-            return ascii.clone();
+            return ascii;
         }
         byte[] quoted = new byte[length];
         int at = 0;
