@@ -29,10 +29,19 @@ public final class ExecRequest {
         return isExec(request) || isAttach(request);
     }
 
-    /** A boolean query flag as kube-apiserver reads it ({@code tty=true}, {@code tty=1}). */
+    /**
+     * A boolean query flag exactly as kube-apiserver converts it into PodExecOptions: only an
+     * absent flag, {@code 0} or {@code false} (any case) is false; anything else, {@code tty=yes}
+     * and an empty {@code tty=} included, is true. Reading fewer values as true than the API
+     * server does would let an agent open a terminal the proxy inspects as piped input.
+     */
     public static boolean flag(Map<String, List<String>> query, String name) {
         List<String> values = query.getOrDefault(name, List.of());
-        return !values.isEmpty() && (values.get(0).equalsIgnoreCase("true") || values.get(0).equals("1"));
+        if (values.isEmpty()) {
+            return false;
+        }
+        String first = values.get(0);
+        return !(first.equals("0") || first.equalsIgnoreCase("false"));
     }
 
     public static List<String> command(Map<String, List<String>> query) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -19,10 +20,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
  * Serves an admitted exec or attach: opens the session upstream with the
@@ -38,7 +35,7 @@ public final class ExecRelay {
     private static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
 
     private final Vertx vertx;
-    private final WebSocketClient upstream;
+    private final ExecUpstream upstream;
     private final Path recordings;
     private final RecordingChain chain;
     private final SessionRegistry sessions;
@@ -46,7 +43,7 @@ public final class ExecRelay {
     private final Duration partialLineDelay;
     private final Clock clock;
 
-    public ExecRelay(Vertx vertx, WebSocketClient upstream, Path recordings, RecordingChain chain,
+    public ExecRelay(Vertx vertx, ExecUpstream upstream, Path recordings, RecordingChain chain,
             SessionRegistry sessions, String nodeName, Duration partialLineDelay, Clock clock) {
         this.vertx = vertx;
         this.upstream = upstream;
@@ -74,48 +71,41 @@ public final class ExecRelay {
                     + (in.headers().contains(PROTOCOL_HEADER) ? in.headers().getAll(PROTOCOL_HEADER) : "none"));
             return;
         }
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setURI(in.uri()).setSubProtocols(offered);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         authorize.accept(headers);
-        headers.forEach(options::addHeader);
         String userAgent = in.getHeader(HttpHeaders.USER_AGENT);
         if (userAgent != null) {
-            options.addHeader(HttpHeaders.USER_AGENT, userAgent);
+            headers.set(HttpHeaders.USER_AGENT, userAgent);
         }
-        upstream.connect(options).onComplete(connected -> {
-            if (connected.failed()) {
-                refusedUpstream(in, connected.cause());
+        upstream.open(in.uri(), plan, offered, headers).onComplete(opened -> {
+            if (opened.failed()) {
+                refusedUpstream(in, opened.cause());
                 return;
             }
-            WebSocket toUpstream = connected.result();
-            EarlyFrames early = new EarlyFrames(toUpstream);
+            SessionEnd toUpstream = opened.result().end();
             vertx.executeBlocking(() -> SessionRecording.create(recordings, header(plan), clock), false)
                     .onComplete(recording -> {
                         if (recording.failed()) {
                             LOG.errorf("session %s refused: cannot create its recording in %s: %s", plan.session(),
                                     recordings, recording.cause().getMessage());
-                            if (!toUpstream.isClosed()) {
-                                toUpstream.close((short) 1011, "agentguard cannot record the session");
-                            }
+                            toUpstream.close(Optional.of(new SessionEnd.CloseStatus((short) 1011,
+                                    "agentguard cannot record the session")));
                             in.resume();
                             StatusResponses.send(in.response(), 503, "ServiceUnavailable", "agentguard cannot"
                                     + " record the session, so it does not start; the proxy's log says why");
                             return;
                         }
-                        handshake(in, plan, toUpstream, early, recording.result(), onEnd);
+                        handshake(in, plan, opened.result().protocol(), toUpstream, recording.result(), onEnd);
                     });
         });
     }
 
-    private void handshake(HttpServerRequest in, SessionPlan plan, WebSocket toUpstream, EarlyFrames early,
+    private void handshake(HttpServerRequest in, SessionPlan plan, String protocol, SessionEnd toUpstream,
             SessionRecording recording, Consumer<SessionOutcome> onEnd) {
-        // The agent gets the subprotocol the API server chose from the agent's own offer.
-        in.headers().set(PROTOCOL_HEADER, toUpstream.subProtocol());
+        in.headers().set(PROTOCOL_HEADER, protocol);
         in.toWebSocket().onComplete(accepted -> {
             if (accepted.failed()) {
-                if (!toUpstream.isClosed()) {
-                    toUpstream.close();
-                }
+                toUpstream.close(Optional.empty());
                 finish(plan, recording, new SessionOutcome(true, "the agent's WebSocket handshake failed: "
                         + accepted.cause().getMessage(), java.util.OptionalInt.empty(), 0, 0, List.of(), 0,
                         clock.instant(), clock.instant()), Future.failedFuture("no session"), onEnd);
@@ -129,10 +119,11 @@ public final class ExecRelay {
             }, false);
             started.onFailure(e -> LOG.errorf("session %s: AgentSession not created: %s", plan.session(),
                     e.getMessage()));
-            ExecSession session = new ExecSession(vertx, plan, toUpstream.subProtocol(), accepted.result(),
-                    toUpstream, recording, stdinInspector(plan), partialLineDelay, clock,
+            ExecSession session = new ExecSession(vertx, plan, protocol,
+                    new WebSocketEnd(accepted.result(), protocol, false), toUpstream, recording,
+                    stdinInspector(plan), partialLineDelay, clock,
                     outcome -> finish(plan, recording, outcome, started, onEnd));
-            session.start(early);
+            session.start();
         });
     }
 
@@ -175,13 +166,12 @@ public final class ExecRelay {
     /** The API server refused the session (RBAC, no such pod): the agent gets its answer. */
     private static void refusedUpstream(HttpServerRequest in, Throwable cause) {
         in.resume();
-        if (cause instanceof UpgradeRejectedException rejected) {
-            var response = in.response().setStatusCode(rejected.getStatus());
-            String type = rejected.getHeaders() == null ? null : rejected.getHeaders().get(HttpHeaders.CONTENT_TYPE);
-            if (type != null) {
-                response.putHeader(HttpHeaders.CONTENT_TYPE, type);
+        if (cause instanceof ExecUpstream.Refused refused) {
+            var response = in.response().setStatusCode(refused.status());
+            if (refused.contentType() != null) {
+                response.putHeader(HttpHeaders.CONTENT_TYPE, refused.contentType());
             }
-            response.end(rejected.getBody() == null ? io.vertx.core.buffer.Buffer.buffer() : rejected.getBody());
+            response.end(refused.body());
             return;
         }
         LOG.warnf("exec upstream failed: %s", cause.getMessage());

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -18,15 +19,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentguard.api.policy.Decision;
 import dev.agentguard.proxy.recording.SessionRecording;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocketBase;
 
 /**
  * One exec or attach session, relayed message by message between the agent's
- * WebSocket and the API server's, on one event loop. Stdin is inspected before
+ * WebSocket and the API server's side (WebSocket or SPDY), on one event loop. Stdin is inspected before
  * it is forwarded; stdout and stderr are masked, counted against the output
  * budget and recorded as the agent receives them; the exit Status is passed on
- * unchanged. Pings are answered on each hop by Vert.x and also passed on, so
+ * unchanged. Pings are passed on where the other side's transport has them, so
  * either end's keepalive reaches the other; close codes and reasons are relayed.
  */
 final class ExecSession {
@@ -38,8 +37,8 @@ final class ExecSession {
     private final Vertx vertx;
     private final SessionPlan plan;
     private final String protocol;
-    private final WebSocketBase agent;
-    private final WebSocketBase upstream;
+    private final SessionEnd agent;
+    private final SessionEnd upstream;
     private final SessionRecording recording;
     private final StdinInspector stdin;
     private final OutputMasker masker;
@@ -59,11 +58,8 @@ final class ExecSession {
     private long recordingTimer = -1;
     private String terminatedBecause;
     private boolean ended;
-    /** Sockets this session has closed: Vert.x refuses writes after close() before isClosed() says so. */
-    private final java.util.Set<WebSocketBase> closing = java.util.Collections.newSetFromMap(
-            new java.util.IdentityHashMap<>());
 
-    ExecSession(Vertx vertx, SessionPlan plan, String protocol, WebSocketBase agent, WebSocketBase upstream,
+    ExecSession(Vertx vertx, SessionPlan plan, String protocol, SessionEnd agent, SessionEnd upstream,
             SessionRecording recording, StdinInspector stdin, Duration partialLineDelay, Clock clock,
             Consumer<SessionOutcome> onEnd) {
         this.vertx = vertx;
@@ -81,33 +77,27 @@ final class ExecSession {
         this.startedAt = clock.instant();
     }
 
-    void start(EarlyFrames early) {
-        ChannelReader fromAgent = new ChannelReader(upstream, this::fromAgent,
-                () -> terminate("the agent sent a text frame; " + protocol + " carries binary frames only"));
-        ChannelReader fromUpstream = new ChannelReader(agent, this::fromUpstream,
-                () -> terminate("the API server sent a text frame on " + protocol));
-        agent.frameHandler(frame -> {
+    void start() {
+        agent.start((channel, payload) -> {
             if (!ended) {
-                fromAgent.read(frame);
+                fromAgent(channel, payload);
             }
-        });
-        agent.closeHandler(v -> {
-            closeWith(upstream, agent);
+        }, upstream::ping, () -> {
+            upstream.close(agent.closeStatus());
             end(null);
-        });
-        agent.exceptionHandler(e -> terminate("the agent's connection failed: " + e.getMessage()));
+        }, why -> terminate("the agent " + why));
         // The recording reaches the disk at least once a second, so a crash loses little.
         recordingTimer = vertx.setPeriodic(1000, id -> flushRecording());
-        early.handOver(frame -> {
+        upstream.start((channel, payload) -> {
             if (!ended) {
-                fromUpstream.read(frame);
+                fromUpstream(channel, payload);
             }
-        }, () -> {
+        }, agent::ping, () -> {
             flushOutput(ChannelProtocol.STDOUT);
             flushOutput(ChannelProtocol.STDERR);
-            closeWith(agent, upstream);
+            agent.close(upstream.closeStatus());
             end(null);
-        }, e -> terminate("the API server's connection failed: " + e.getMessage()));
+        }, why -> terminate("the API server " + why));
     }
 
     private void fromAgent(int channel, byte[] payload) {
@@ -253,8 +243,9 @@ final class ExecSession {
         LOG.infof("session %s of %s ended by agentguard: %s", plan.session(), plan.agentName(), reason);
         recording.marker("agentguard: session ended: " + reason);
         send(agent, ChannelProtocol.ERROR, ExecStatus.failure("agentguard ended the session: " + reason));
-        close(agent);
-        close(upstream);
+        SessionEnd.CloseStatus normal = new SessionEnd.CloseStatus((short) 1000, null);
+        agent.close(Optional.of(normal));
+        upstream.close(Optional.of(normal));
         end(reason);
     }
 
@@ -284,38 +275,18 @@ final class ExecSession {
         }
     }
 
-    /** Closes {@code to} the way {@code from} was closed, so the status code and reason reach the other end. */
-    private void closeWith(WebSocketBase to, WebSocketBase from) {
-        if (!closing.add(to) || to.isClosed()) {
+    private static void send(SessionEnd to, int channel, byte[] payload) {
+        if (payload.length == 0 && channel == ChannelProtocol.STDIN) {
             return;
         }
-        Short code = from.closeStatusCode();
-        if (code == null || code == 1005 || code == 1006) {
-            to.close();
-        } else {
-            to.close(code, from.closeReason());
-        }
-    }
-
-    private void close(WebSocketBase socket) {
-        if (closing.add(socket) && !socket.isClosed()) {
-            socket.close((short) 1000);
-        }
-    }
-
-    private void send(WebSocketBase to, int channel, byte[] payload) {
-        if (closing.contains(to) || to.isClosed() || (payload.length == 0 && channel == ChannelProtocol.STDIN)) {
-            return;
-        }
-        Buffer message = Buffer.buffer(payload.length + 1).appendByte((byte) channel).appendBytes(payload);
-        to.writeBinaryMessage(message);
+        to.send(channel, payload);
     }
 
     /** Back-pressure: a slow reader pauses the other side rather than filling memory. */
-    private void pauseWhileFull(WebSocketBase to, WebSocketBase from) {
-        if (!closing.contains(to) && !to.isClosed() && to.writeQueueFull()) {
+    private static void pauseWhileFull(SessionEnd to, SessionEnd from) {
+        if (to.writeQueueFull()) {
             from.pause();
-            to.drainHandler(v -> from.resume());
+            to.drainHandler(from::resume);
         }
     }
 }

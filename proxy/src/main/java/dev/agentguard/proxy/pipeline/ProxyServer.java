@@ -16,6 +16,9 @@ import dev.agentguard.proxy.audit.AuditTrail;
 import dev.agentguard.proxy.exec.AgentSessions;
 import dev.agentguard.proxy.exec.ChannelProtocol;
 import dev.agentguard.proxy.exec.ExecRelay;
+import dev.agentguard.proxy.exec.ExecUpstream;
+import dev.agentguard.proxy.exec.SpdyUpstream;
+import dev.agentguard.proxy.exec.WebSocketUpstream;
 import dev.agentguard.proxy.recording.RecordingChain;
 import dev.agentguard.proxy.metrics.ProxyMetrics;
 import dev.agentguard.proxy.identity.AgentDirectory;
@@ -62,7 +65,7 @@ public class ProxyServer {
     private HttpServer server;
     private TlsFileReloader certificates;
     private HttpClient upstream;
-    private WebSocketClient sessionsUpstream;
+    private SessionsUpstream sessionsUpstream;
 
     private final AuditTrail audit;
     private final ProxyMetrics metrics;
@@ -93,18 +96,11 @@ public class ProxyServer {
         SSLEngineOptions tls = config.tlsEngine().options("agentguard proxy");
         HttpClientOptions upstreamOptions = upstreamOptions().setSslEngineOptions(tls);
         upstream = vertx.createHttpClient(upstreamOptions);
-        sessionsUpstream = vertx.createWebSocketClient(new WebSocketClientOptions()
-                .setSsl(true)
-                .setSslEngineOptions(tls)
-                .setVerifyHost(true)
-                .setDefaultHost(upstreamOptions.getDefaultHost())
-                .setDefaultPort(upstreamOptions.getDefaultPort())
-                .setTrustOptions(upstreamOptions.getTrustOptions())
-                .setMaxConnections(config.upstreamMaxConnections()));
+        sessionsUpstream = sessionsUpstream(upstreamOptions, tls);
         Clock clock = Clock.systemUTC();
         // Fails start-up when the directory cannot be used: sessions are never relayed unrecorded.
         RecordingChain chain = new RecordingChain(config.recording().directory());
-        ExecRelay execSessions = new ExecRelay(vertx, sessionsUpstream, config.recording().directory(), chain,
+        ExecRelay execSessions = new ExecRelay(vertx, sessionsUpstream.opener(), config.recording().directory(), chain,
                 new AgentSessions(client, config.systemNamespace(), config.nodeName()), config.nodeName(), config.exec().partialLineDelay(),
                 clock);
         ProxyHandler handler = new ProxyHandler(vertx,
@@ -163,7 +159,7 @@ public class ProxyServer {
             upstream.close();
         }
         if (sessionsUpstream != null) {
-            sessionsUpstream.close();
+            sessionsUpstream.close().run();
         }
         if (policies != null) {
             policies.close();
@@ -184,6 +180,31 @@ public class ProxyServer {
     /** A policy bundle is in force; before that the proxy judges nothing. */
     public boolean policiesLoaded() {
         return policies != null && policies.version() != null;
+    }
+
+    /** Exec and attach sessions get their own connections, so long sessions never starve API calls. */
+    private SessionsUpstream sessionsUpstream(HttpClientOptions upstreamOptions, SSLEngineOptions tls) {
+        return switch (config.exec().upstreamProtocol()) {
+            case SPDY -> {
+                HttpClient sessions = vertx.createHttpClient(new HttpClientOptions(upstreamOptions)
+                        .setMaxPoolSize(config.upstreamMaxConnections()));
+                yield new SessionsUpstream(new SpdyUpstream(sessions), sessions::close);
+            }
+            case WEBSOCKET -> {
+                WebSocketClient sessions = vertx.createWebSocketClient(new WebSocketClientOptions()
+                        .setSsl(true)
+                        .setSslEngineOptions(tls)
+                        .setVerifyHost(true)
+                        .setDefaultHost(upstreamOptions.getDefaultHost())
+                        .setDefaultPort(upstreamOptions.getDefaultPort())
+                        .setTrustOptions(upstreamOptions.getTrustOptions())
+                        .setMaxConnections(config.upstreamMaxConnections()));
+                yield new SessionsUpstream(new WebSocketUpstream(sessions), sessions::close);
+            }
+        };
+    }
+
+    private record SessionsUpstream(ExecUpstream opener, Runnable close) {
     }
 
     private String upstreamUrl() {
