@@ -117,6 +117,20 @@ public interface ProxyConfig {
          */
         @WithDefault("10ms")
         Duration partialLineDelay();
+
+        /**
+         * How a session is opened at the API server. {@code spdy}: SPDY/3.1, which
+         * kube-apiserver passes through to the kubelet unchanged, so a slow agent slows the
+         * container's process and loses nothing. {@code websocket}: the API server translates
+         * to SPDY itself and can end a slow reader's session with its output cut short
+         * (kubernetes/kubernetes#124571); for API servers that refuse SPDY upgrades.
+         */
+        @WithDefault("spdy")
+        UpstreamProtocol upstreamProtocol();
+
+        enum UpstreamProtocol {
+            SPDY, WEBSOCKET
+        }
     }
 
     /** The embedded audit sink; events are also on the "audit-events" messaging channel. */

@@ -22,7 +22,7 @@ import io.vertx.core.Vertx;
 
 /**
  * One exec or attach session, relayed message by message between the agent's
- * WebSocket and the API server's side, on one event loop. Stdin is inspected before
+ * WebSocket and the API server's side (WebSocket or SPDY), on one event loop. Stdin is inspected before
  * it is forwarded; stdout and stderr are masked, counted against the output
  * budget and recorded as the agent receives them; the exit Status is passed on
  * unchanged. Pings are passed on where the other side's transport has them, so

@@ -79,7 +79,11 @@ final class HeldMessages {
         }
     }
 
+    /** The side broke; ignored after its end, which came first and stands. */
     void failed(String why) {
+        if (ended) {
+            return;
+        }
         if (onFailure != null) {
             onFailure.accept(why);
         } else if (failure == null) {

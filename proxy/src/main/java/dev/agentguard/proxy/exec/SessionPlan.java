@@ -20,13 +20,15 @@ import dev.agentguard.api.v1alpha1.Mode;
  *
  * @param session        name of the session's AgentSession and recording
  * @param command        the exec argv; empty for attach
+ * @param stdin          the session has the agent's stdin (and likewise stdout, stderr), as the API server reads the query
  * @param shellStdin     stdin carries commands for a shell, so it is checked line by line
  * @param outputBudget   most bytes the agent may receive (the smallest Enforce budget)
  * @param patterns       the policies' extra secret patterns
  * @param policies       the policies in force, for checking typed lines
  */
 public record SessionPlan(String session, AgentIdentity agent, String podUid, RequestAttributes target,
-        List<String> command, String container, boolean tty, boolean stdin, boolean shellStdin,
+        List<String> command, String container, boolean tty, boolean stdin, boolean stdout, boolean stderr,
+        boolean shellStdin,
         OptionalLong outputBudget, List<String> patterns, List<CompiledPolicy> policies) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -47,7 +49,8 @@ public record SessionPlan(String session, AgentIdentity agent, String podUid, Re
         // What an attached process reads is unknown: its stdin is checked as a shell's would be.
         boolean shellStdin = ExecRequest.isAttach(target) || ShellScript.readsCommandsFromStdin(command);
         return new SessionPlan(name(agent.podName()), agent, podUid, target, command,
-                containers.isEmpty() ? null : containers.get(0), tty, ExecRequest.flag(query, "stdin"), shellStdin,
+                containers.isEmpty() ? null : containers.get(0), tty, ExecRequest.flag(query, "stdin"),
+                ExecRequest.flag(query, "stdout"), ExecRequest.flag(query, "stderr"), shellStdin,
                 budget, List.copyOf(patterns), inForce);
     }
 

@@ -13,7 +13,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * The API server's side over a WebSocket, the subprotocol chosen by the API
  * server from the agent's offer. kube-apiserver translates it to SPDY towards
  * the kubelet, and that translation can end a slow reader's session before all
- * of its output has arrived (kubernetes/kubernetes#124571).
+ * of its output has arrived (kubernetes/kubernetes#124571); {@link SpdyUpstream}
+ * does not have that problem.
  */
 public final class WebSocketUpstream implements ExecUpstream {
 

@@ -17,6 +17,7 @@ import dev.agentguard.proxy.exec.AgentSessions;
 import dev.agentguard.proxy.exec.ChannelProtocol;
 import dev.agentguard.proxy.exec.ExecRelay;
 import dev.agentguard.proxy.exec.ExecUpstream;
+import dev.agentguard.proxy.exec.SpdyUpstream;
 import dev.agentguard.proxy.exec.WebSocketUpstream;
 import dev.agentguard.proxy.recording.RecordingChain;
 import dev.agentguard.proxy.metrics.ProxyMetrics;
@@ -183,15 +184,24 @@ public class ProxyServer {
 
     /** Exec and attach sessions get their own connections, so long sessions never starve API calls. */
     private SessionsUpstream sessionsUpstream(HttpClientOptions upstreamOptions, SSLEngineOptions tls) {
-        WebSocketClient sessions = vertx.createWebSocketClient(new WebSocketClientOptions()
-                .setSsl(true)
-                .setSslEngineOptions(tls)
-                .setVerifyHost(true)
-                .setDefaultHost(upstreamOptions.getDefaultHost())
-                .setDefaultPort(upstreamOptions.getDefaultPort())
-                .setTrustOptions(upstreamOptions.getTrustOptions())
-                .setMaxConnections(config.upstreamMaxConnections()));
-        return new SessionsUpstream(new WebSocketUpstream(sessions), sessions::close);
+        return switch (config.exec().upstreamProtocol()) {
+            case SPDY -> {
+                HttpClient sessions = vertx.createHttpClient(new HttpClientOptions(upstreamOptions)
+                        .setMaxPoolSize(config.upstreamMaxConnections()));
+                yield new SessionsUpstream(new SpdyUpstream(sessions), sessions::close);
+            }
+            case WEBSOCKET -> {
+                WebSocketClient sessions = vertx.createWebSocketClient(new WebSocketClientOptions()
+                        .setSsl(true)
+                        .setSslEngineOptions(tls)
+                        .setVerifyHost(true)
+                        .setDefaultHost(upstreamOptions.getDefaultHost())
+                        .setDefaultPort(upstreamOptions.getDefaultPort())
+                        .setTrustOptions(upstreamOptions.getTrustOptions())
+                        .setMaxConnections(config.upstreamMaxConnections()));
+                yield new SessionsUpstream(new WebSocketUpstream(sessions), sessions::close);
+            }
+        };
     }
 
     private record SessionsUpstream(ExecUpstream opener, Runnable close) {

@@ -77,7 +77,7 @@ class ExecRelayFramesTest {
         String path = "/api/v1/namespaces/ns/pods/db/exec";
         SessionPlan plan = new SessionPlan("agent-test", new AgentIdentity("ns", "agent", "agent", Map.of(), Map.of()),
                 "uid", RequestParser.parse("GET", path, "command=sh&stdin=true&stdout=true", null), List.of("sh"),
-                null, false, true, false, OptionalLong.empty(), List.of(), List.of());
+                null, false, true, true, false, false, OptionalLong.empty(), List.of(), List.of());
         HttpServer proxy = vertx.createHttpServer(new HttpServerOptions()
                 .setWebSocketSubProtocols(ChannelProtocol.SUPPORTED))
                 .requestHandler(in -> relay.serve(in, plan, headers -> headers.set("Authorization", "Bearer t"),
