@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -42,12 +43,15 @@ public final class ExecRelay {
     private final String nodeName;
     private final Duration partialLineDelay;
     private final Clock clock;
+    private final Executor recordingWrites;
 
-    public ExecRelay(Vertx vertx, ExecUpstream upstream, Path recordings, RecordingChain chain,
-            SessionRegistry sessions, String nodeName, Duration partialLineDelay, Clock clock) {
+    /** @param recordingWrites formats and writes the recordings, off the event loop ({@link dev.agentguard.proxy.recording.RecordingWrites}) */
+    public ExecRelay(Vertx vertx, ExecUpstream upstream, Path recordings, Executor recordingWrites,
+            RecordingChain chain, SessionRegistry sessions, String nodeName, Duration partialLineDelay, Clock clock) {
         this.vertx = vertx;
         this.upstream = upstream;
         this.recordings = recordings;
+        this.recordingWrites = recordingWrites;
         this.chain = chain;
         this.sessions = sessions;
         this.nodeName = nodeName;
@@ -83,7 +87,7 @@ public final class ExecRelay {
                 return;
             }
             SessionEnd toUpstream = opened.result().end();
-            vertx.executeBlocking(() -> SessionRecording.create(recordings, header(plan), clock), false)
+            vertx.executeBlocking(() -> SessionRecording.create(recordings, header(plan), clock, recordingWrites), false)
                     .onComplete(recording -> {
                         if (recording.failed()) {
                             LOG.errorf("session %s refused: cannot create its recording in %s: %s", plan.session(),

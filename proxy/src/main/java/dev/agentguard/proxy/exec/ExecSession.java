@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.agentguard.api.policy.Decision;
 import dev.agentguard.proxy.recording.SessionRecording;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
@@ -58,6 +59,10 @@ final class ExecSession {
     private long recordingTimer = -1;
     private String terminatedBecause;
     private boolean ended;
+    /** The session's event loop, where the recording's drain handler resumes the sides it held. */
+    private Context context;
+    private boolean agentHeldForRecording;
+    private boolean upstreamHeldForRecording;
 
     ExecSession(Vertx vertx, SessionPlan plan, String protocol, SessionEnd agent, SessionEnd upstream,
             SessionRecording recording, StdinInspector stdin, Duration partialLineDelay, Clock clock,
@@ -78,6 +83,7 @@ final class ExecSession {
     }
 
     void start() {
+        context = vertx.getOrCreateContext();
         agent.start((channel, payload) -> {
             if (!ended) {
                 fromAgent(channel, payload);
@@ -86,7 +92,7 @@ final class ExecSession {
             upstream.close(agent.closeStatus());
             end(null);
         }, why -> terminate("the agent " + why));
-        // The recording reaches the disk at least once a second, so a crash loses little.
+        // The recording is written as it goes, off this loop; a write that failed ends the session.
         recordingTimer = vertx.setPeriodic(1000, id -> flushRecording());
         upstream.start((channel, payload) -> {
             if (!ended) {
@@ -134,6 +140,7 @@ final class ExecSession {
             default -> send(upstream, channel, payload);
         }
         pauseWhileFull(upstream, agent);
+        holdWhileRecordingBehind(agent);
     }
 
     private void fromUpstream(int channel, byte[] payload) {
@@ -158,6 +165,7 @@ final class ExecSession {
             default -> send(agent, channel, payload);
         }
         pauseWhileFull(agent, upstream);
+        holdWhileRecordingBehind(upstream);
     }
 
     /** Sends masked output to the agent, within the session's budget. */
@@ -280,6 +288,34 @@ final class ExecSession {
             return;
         }
         to.send(channel, payload);
+    }
+
+    /**
+     * Back-pressure from the recording: while its writer is behind, the side that fed it
+     * waits, so a disk slower than the session bounds memory rather than filling it.
+     */
+    private void holdWhileRecordingBehind(SessionEnd from) {
+        if (!recording.writeQueueFull()) {
+            return;
+        }
+        from.pause();
+        if (from == agent) {
+            agentHeldForRecording = true;
+        } else {
+            upstreamHeldForRecording = true;
+        }
+        recording.drainHandler(() -> context.runOnContext(v -> recordingCaughtUp()));
+    }
+
+    private void recordingCaughtUp() {
+        if (agentHeldForRecording) {
+            agentHeldForRecording = false;
+            agent.resume();
+        }
+        if (upstreamHeldForRecording) {
+            upstreamHeldForRecording = false;
+            upstream.resume();
+        }
     }
 
     /** Back-pressure: a slow reader pauses the other side rather than filling memory. */

@@ -20,6 +20,7 @@ import dev.agentguard.proxy.exec.ExecUpstream;
 import dev.agentguard.proxy.exec.SpdyUpstream;
 import dev.agentguard.proxy.exec.WebSocketUpstream;
 import dev.agentguard.proxy.recording.RecordingChain;
+import dev.agentguard.proxy.recording.RecordingWrites;
 import dev.agentguard.proxy.metrics.ProxyMetrics;
 import dev.agentguard.proxy.identity.AgentDirectory;
 import dev.agentguard.proxy.identity.Authenticator;
@@ -100,7 +101,8 @@ public class ProxyServer {
         Clock clock = Clock.systemUTC();
         // Fails start-up when the directory cannot be used: sessions are never relayed unrecorded.
         RecordingChain chain = new RecordingChain(config.recording().directory());
-        ExecRelay execSessions = new ExecRelay(vertx, sessionsUpstream.opener(), config.recording().directory(), chain,
+        ExecRelay execSessions = new ExecRelay(vertx, sessionsUpstream.opener(), config.recording().directory(),
+                RecordingWrites.pool(), chain,
                 new AgentSessions(client, config.systemNamespace(), config.nodeName()), config.nodeName(), config.exec().partialLineDelay(),
                 clock);
         ProxyHandler handler = new ProxyHandler(vertx,

@@ -1,244 +1,234 @@
 package dev.agentguard.proxy.recording;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
-import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One asciicast v2 file (https://docs.asciinema.org/manual/asciicast/v2/)
- * being written for a session. Not thread-safe; called from one event loop.
+ * One session's recording, an asciicast v2 file. Events are taken on the session's
+ * event loop, stamped there, and formatted, written and hashed off it, in order, by
+ * the recording's {@code writes} executor ({@link AsciicastWriter}), so relaying a
+ * frame never waits for escaping, hashing or the disk. What waits to be written is
+ * bounded: past {@link #MAX_PENDING_BYTES} {@link #writeQueueFull()} says so, and the
+ * session holds its sides back until {@link #drainHandler} runs.
  *
- * <p>Events are buffered in memory and reach the file on {@link #flush()}, so
- * relaying a frame never waits for the disk. The file's SHA-256 is computed
- * from the bytes as they are written, so completing a long session does not
- * read it back. Events after {@link #complete} are dropped: the file is sealed
- * and its hash may already be in the chain.
+ * <p>Events reach the file as soon as the writer gets to them (so a crash loses
+ * what was in flight, well under a second of output). Events after
+ * {@link #complete} are dropped: the file is sealed and its hash may already be in
+ * the chain.
  */
 public final class SessionRecording {
 
-    /** Session ids become file names, so nothing that could leave the directory. */
-    private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
-    private static final int DEFAULT_WIDTH = 80;
-    private static final int DEFAULT_HEIGHT = 24;
-    /** Past this much buffered output, events are written without waiting for the next flush. */
-    private static final int MAX_BUFFERED = 1024 * 1024;
-    private static final byte[] LINE_END = "]\n".getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Bytes of events taken but not yet written past which the session should hold back. */
+    public static final long MAX_PENDING_BYTES = 4L << 20;
 
-    private final Path file;
-    private final FileChannel channel;
+    @FunctionalInterface
+    private interface Step {
+        void apply(AsciicastWriter writer, long micros) throws IOException;
+    }
+
+    private record Pending(long bytes, long micros, Step step, boolean seal) {
+    }
+
+    private final AsciicastWriter writer;
+    private final Executor writes;
     private final Clock clock;
     private final Instant startedAt;
-    private final MessageDigest sha256 = Sha256.newDigest();
-    private final ByteArrayOutputStream buffered = new ByteArrayOutputStream();
-    private final Utf8Decoder outputText = new Utf8Decoder();
-    private final Utf8Decoder inputText = new Utf8Decoder();
-    private long written;
-    private long lastMicros;
-    /** A write that failed; the file no longer matches the hash, so every later flush fails too. */
-    private IOException failure;
-    private CompletedRecording completed;
-    private boolean closed;
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicReference<Runnable> drained = new AtomicReference<>();
+    private final CompletableFuture<CompletedRecording> completed = new CompletableFuture<>();
+    /** The first write that failed; the file no longer matches any hash, so nothing more is written. */
+    private volatile IOException failure;
+    private volatile boolean sealing;
 
-    private SessionRecording(Path file, FileChannel channel, Clock clock, Instant startedAt) {
-        this.file = file;
-        this.channel = channel;
+    private SessionRecording(AsciicastWriter writer, Executor writes, Clock clock, Instant startedAt) {
+        this.writer = writer;
+        this.writes = writes;
         this.clock = clock;
         this.startedAt = startedAt;
     }
 
-    /**
-     * Creates {@code <dir>/<session>.cast} (the directory if missing; the file
-     * must not exist yet) and writes the header line.
-     */
+    /** A recording written on the calling thread: for tests and tools, where nothing else waits. */
     public static SessionRecording create(Path dir, SessionHeader header, Clock clock) throws IOException {
-        if (header.session() == null || !SESSION.matcher(header.session()).matches()) {
-            throw new IllegalArgumentException("session id '" + header.session()
-                    + "' cannot name a recording file: letters, digits, '.', '_' and '-' only");
-        }
-        Objects.requireNonNull(header.startedAt(), "startedAt");
-        Files.createDirectories(dir);
-        Path file = dir.resolve(header.session() + ".cast");
-        // CREATE_NEW: a recording is never appended to or overwritten, whatever the caller's bug.
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        SessionRecording recording = new SessionRecording(file, channel, clock, header.startedAt());
-        try {
-            recording.buffered.writeBytes(JSON.writeValueAsBytes(headerJson(header)));
-            recording.buffered.write('\n');
-            recording.flush();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        return recording;
+        return create(dir, header, clock, Runnable::run);
     }
 
-    private static ObjectNode headerJson(SessionHeader header) {
-        ObjectNode json = JSON.createObjectNode();
-        json.put("version", 2);
-        json.put("width", header.width() > 0 ? header.width() : DEFAULT_WIDTH);
-        json.put("height", header.height() > 0 ? header.height() : DEFAULT_HEIGHT);
-        json.put("timestamp", header.startedAt().getEpochSecond());
-        json.put("command", String.join(" ", header.command()));
-        json.put("title", header.agent() + " -> " + header.target());
-        ObjectNode agentguard = json.putObject("agentguard");
-        agentguard.put("session", header.session());
-        agentguard.put("agent", header.agent());
-        agentguard.put("target", header.target());
-        agentguard.put("node", header.node());
-        agentguard.put("tty", header.tty());
-        header.command().forEach(agentguard.putArray("command")::add);
-        return json;
+    /**
+     * Creates {@code <dir>/<session>.cast} (the directory if missing; the file must not
+     * exist yet) and writes the header line, on the calling thread.
+     *
+     * @param writes runs the recording's writes; they run one at a time, in order, whatever it is
+     */
+    public static SessionRecording create(Path dir, SessionHeader header, Clock clock, Executor writes)
+            throws IOException {
+        return new SessionRecording(AsciicastWriter.create(dir, header), writes, clock, header.startedAt());
     }
 
     /** What the container wrote (stdout and stderr alike, as a terminal shows them). */
     public void output(byte[] bytes) {
-        text("o", outputText, bytes);
+        if (bytes.length > 0) {
+            take(bytes.length, (w, at) -> w.output(at, bytes));
+        }
     }
 
     /** What the agent typed or piped in. */
     public void input(byte[] bytes) {
-        text("i", inputText, bytes);
-    }
-
-    private void text(String code, Utf8Decoder decoder, byte[] bytes) {
-        // ASCII with no character pending from the last chunk is its own text: escaped as bytes.
-        if (!decoder.holdsPartialCharacter() && AsciiJson.isAscii(bytes)) {
-            if (bytes.length > 0) {
-                event(code, AsciiJson.quote(bytes));
-            }
-            return;
+        if (bytes.length > 0) {
+            take(bytes.length, (w, at) -> w.input(at, bytes));
         }
-        text(code, decoder.decode(bytes));
     }
 
     public void resize(int width, int height) {
-        event("r", width + "x" + height);
+        take(0, (w, at) -> w.resize(at, width, height));
     }
 
     public void marker(String label) {
-        event("m", label);
+        take(label.length(), (w, at) -> w.marker(at, label));
     }
 
-    private void text(String code, String data) {
-        // A chunk holding only part of a character has nothing to show yet.
-        if (!data.isEmpty()) {
-            event(code, data);
-        }
-    }
-
-    private void event(String code, String data) {
-        event(code, JsonStringEncoder.getInstance().quoteAsUTF8(data));
-    }
-
-    /** An event line; {@code quotedData} is the data already escaped as a JSON string's contents (UTF-8). */
-    private void event(String code, byte[] quotedData) {
-        if (closed) {
+    private void take(long bytes, Step step) {
+        if (sealing) {
             return;
         }
-        // Written as bytes straight into the buffer: output chunks are large, and
-        // building the line as a String and encoding it again doubled the work.
-        buffered.write('[');
-        buffered.writeBytes(elapsed().getBytes(StandardCharsets.US_ASCII));
-        buffered.write(',');
-        quote(code);
-        buffered.write(',');
-        buffered.write('"');
-        buffered.writeBytes(quotedData);
-        buffered.write('"');
-        buffered.writeBytes(LINE_END);
-        if (buffered.size() >= MAX_BUFFERED) {
-            try {
-                flush();
-            } catch (IOException e) {
-                // Kept in failure: the next flush or complete reports it.
-            }
+        queue.add(new Pending(bytes, micros(), step, false));
+        pending.addAndGet(bytes);
+        schedule();
+    }
+
+    private long micros() {
+        return Duration.between(startedAt, clock.instant()).toNanos() / 1_000;
+    }
+
+    /** Whether the session should stop giving events until {@link #drainHandler} runs. */
+    public boolean writeQueueFull() {
+        return pending.get() >= MAX_PENDING_BYTES;
+    }
+
+    /**
+     * Runs {@code then} once, on the writer's thread (or this one), when what waits to be
+     * written has fallen to half of {@link #MAX_PENDING_BYTES}, or now if it already has.
+     */
+    public void drainHandler(Runnable then) {
+        drained.set(then);
+        if (pending.get() <= MAX_PENDING_BYTES / 2 && drained.compareAndSet(then, null)) {
+            then.run();
         }
     }
 
-    /** Seconds since the start with microseconds; never less than the previous event's (clocks step back). */
-    private String elapsed() {
-        long micros = Math.max(0, Duration.between(startedAt, clock.instant()).toNanos() / 1_000);
-        lastMicros = Math.max(lastMicros, micros);
-        return BigDecimal.valueOf(lastMicros, 6).toPlainString();
-    }
-
-    /** The text as a JSON string, UTF-8, into the buffer. */
-    private void quote(String text) {
-        buffered.write('"');
-        buffered.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(text));
-        buffered.write('"');
-    }
-
-    /** Writes buffered events to the file (the proxy calls this at least once a second). */
+    /** Fails once a write has failed: the session cannot be recorded any more. */
     public void flush() throws IOException {
-        if (failure != null) {
-            throw failure;
+        IOException failed = failure;
+        if (failed != null) {
+            throw failed;
         }
-        if (closed || buffered.size() == 0) {
-            return;
-        }
-        byte[] bytes = buffered.toByteArray();
-        buffered.reset();
-        try {
-            ByteBuffer data = ByteBuffer.wrap(bytes);
-            while (data.hasRemaining()) {
-                channel.write(data);
-            }
-        } catch (IOException e) {
-            failure = new IOException("cannot write the recording " + file + ": " + e.getMessage(), e);
-            throw failure;
-        }
-        sha256.update(bytes);
-        written += bytes.length;
     }
 
     public Path file() {
-        return file;
+        return writer.file();
     }
 
     /**
      * Writes a final marker ({@code agentguard: complete: <outcome>} or, when the
-     * recording misses part of the session, {@code agentguard: incomplete: <outcome>}),
-     * flushes, fsyncs and closes; returns the file's SHA-256. A second call
-     * returns the same result.
+     * recording misses part of the session, {@code agentguard: incomplete: <outcome>})
+     * after every event taken before, fsyncs and closes; returns the file's SHA-256.
+     * Blocks until then. A second call returns the same result.
      */
     public CompletedRecording complete(String outcome, boolean incomplete) throws IOException {
-        if (completed != null) {
-            return completed;
-        }
-        if (closed) {
-            throw new IOException("the recording " + file + " failed earlier and cannot be completed", failure);
+        synchronized (completed) {
+            if (!sealing) {
+                sealing = true;
+                queue.add(new Pending(0, micros(), (w, at) -> completed.complete(w.seal(at, outcome, incomplete)),
+                        true));
+                schedule();
+            }
         }
         try {
-            // A character cut off by the session's end is still shown (as U+FFFD).
-            text("o", outputText.finish());
-            text("i", inputText.finish());
-            marker("agentguard: " + (incomplete ? "incomplete" : "complete") + ": " + outcome);
-            flush();
-            channel.force(true);
-        } finally {
-            closed = true;
-            channel.close();
+            return completed.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while sealing the recording " + file(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot seal the recording " + file() + ": " + e.getCause(), e.getCause());
         }
-        Directories.sync(file.getParent());
-        completed = new CompletedRecording(file, Sha256.hex(sha256), incomplete, written);
-        return completed;
+    }
+
+    private void schedule() {
+        if (draining.compareAndSet(false, true)) {
+            writes.execute(this::drain);
+        }
+    }
+
+    /** On the writer: every queued event, in order, then the lines to the file. */
+    private void drain() {
+        do {
+            Pending next;
+            while ((next = queue.poll()) != null) {
+                apply(next);
+                release(next.bytes());
+            }
+            if (failure == null) {
+                try {
+                    writer.writeBuffered();
+                } catch (IOException e) {
+                    failed(e);
+                }
+            }
+            draining.set(false);
+            // An event taken after the queue looked empty, and before draining was reset, is ours.
+        } while (!queue.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    private void apply(Pending next) {
+        if (failure != null) {
+            if (next.seal()) {
+                completed.completeExceptionally(new IOException("the recording " + file()
+                        + " failed earlier and cannot be completed", failure));
+            }
+            return;
+        }
+        try {
+            next.step().apply(writer, next.micros());
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            IOException io = e instanceof IOException i ? i
+                    : new IOException("cannot write the recording " + file() + ": " + e.getMessage(), e);
+            failed(io);
+            if (next.seal()) {
+                completed.completeExceptionally(io);
+            }
+        }
+    }
+
+    private void failed(IOException e) {
+        failure = e;
+        try {
+            writer.abandon();
+        } catch (IOException closing) {
+            e.addSuppressed(closing);
+        }
+    }
+
+    private void release(long bytes) {
+        if (bytes > 0 && pending.addAndGet(-bytes) <= MAX_PENDING_BYTES / 2) {
+            Runnable then = drained.getAndSet(null);
+            if (then != null) {
+                then.run();
+            }
+        }
     }
 }

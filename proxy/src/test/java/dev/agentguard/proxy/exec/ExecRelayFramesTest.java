@@ -26,6 +26,7 @@ import dev.agentguard.api.request.RequestParser;
 import dev.agentguard.proxy.recording.ChainEntry;
 import dev.agentguard.proxy.recording.ChainVerifier;
 import dev.agentguard.proxy.recording.RecordingChain;
+import dev.agentguard.proxy.recording.RecordingWrites;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -72,7 +73,7 @@ class ExecRelayFramesTest {
                 chained.complete(entry);
             }
         };
-        ExecRelay relay = new ExecRelay(vertx, new WebSocketUpstream(upstream), recordings, new RecordingChain(recordings), registry,
+        ExecRelay relay = new ExecRelay(vertx, new WebSocketUpstream(upstream), recordings, RecordingWrites.pool(), new RecordingChain(recordings), registry,
                 "node-a", Duration.ofMillis(10), Clock.systemUTC());
         String path = "/api/v1/namespaces/ns/pods/db/exec";
         SessionPlan plan = new SessionPlan("agent-test", new AgentIdentity("ns", "agent", "agent", Map.of(), Map.of()),

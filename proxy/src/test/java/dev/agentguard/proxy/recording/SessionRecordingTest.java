@@ -147,20 +147,103 @@ class SessionRecordingTest {
     }
 
     @Test
-    void eventsReachTheFileOnFlushBeforeTheSessionEnds() throws IOException {
-        SessionRecording recording = SessionRecording.create(dir, Sessions.header("s-live"), clock);
+    void eventsReachTheFileAsTheyAreWrittenBeforeTheSessionEnds() throws IOException {
+        HeldWrites writes = new HeldWrites();
+        SessionRecording recording = SessionRecording.create(dir, Sessions.header("s-live"), clock, writes);
         Path file = recording.file();
         assertThat(file).isEqualTo(dir.resolve("s-live.cast"));
-        assertThat(Files.readAllLines(file)).hasSize(1);
+        assertThat(Files.readAllLines(file)).as("the header, written at once").hasSize(1);
 
         recording.output(bytes("first\n"));
-        assertThat(Files.readAllLines(file)).as("buffered until flush").hasSize(1);
-        recording.flush();
+        assertThat(Files.readAllLines(file)).as("not on the caller's thread").hasSize(1);
+        writes.runAll();
         assertThat(events(file)).extracting(event -> event.get(2).asText()).containsExactly("first\n");
 
         recording.output(bytes("second\n"));
-        recording.flush();
+        writes.runAll();
         assertThat(events(file)).extracting(event -> event.get(2).asText()).containsExactly("first\n", "second\n");
+    }
+
+    @Test
+    void aWriterThatFallsBehindHoldsTheSessionBackWithinItsBound() throws IOException {
+        HeldWrites writes = new HeldWrites();
+        SessionRecording recording = SessionRecording.create(dir, Sessions.header("s-slow-disk"), clock, writes);
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'z');
+        long given = 0;
+        while (!recording.writeQueueFull()) {
+            recording.output(chunk);
+            given += chunk.length;
+        }
+        assertThat(given).as("held back at the bound, not before and not long after")
+                .isBetween(SessionRecording.MAX_PENDING_BYTES, SessionRecording.MAX_PENDING_BYTES + chunk.length);
+        java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
+        recording.drainHandler(resumed::incrementAndGet);
+        assertThat(resumed).as("not while the writer is behind").hasValue(0);
+
+        writes.catchUp();
+        assertThat(resumed).as("once, when it has caught up").hasValue(1);
+        assertThat(recording.writeQueueFull()).isFalse();
+        CompletedRecording completed = recording.complete("exit 0", false);
+        long written = events(completed.file()).stream().filter(event -> event.get(1).asText().equals("o"))
+                .mapToLong(event -> event.get(2).asText().length()).sum();
+        assertThat(written).as("every byte given, in the file").isEqualTo(given);
+    }
+
+    @Test
+    void aDrainHandlerSetAfterTheWriterCaughtUpRunsAtOnce() throws IOException {
+        SessionRecording recording = SessionRecording.create(dir, Sessions.header("s-quick-disk"), clock);
+        recording.output(bytes("done\n"));
+        java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
+        recording.drainHandler(resumed::incrementAndGet);
+        assertThat(resumed).hasValue(1);
+    }
+
+    @Test
+    void eventsAreWrittenInTheOrderTakenWhateverThreadWrites() throws Exception {
+        java.util.concurrent.ExecutorService pool = RecordingWrites.pool();
+        try {
+            SessionRecording recording = SessionRecording.create(dir, Sessions.header("s-ordered"), clock, pool);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                expected.add("line " + i + "\n");
+                recording.output(bytes("line " + i + "\n"));
+            }
+            CompletedRecording completed = recording.complete("exit 0", false);
+            List<JsonNode> events = events(completed.file());
+            assertThat(events.subList(0, events.size() - 1)).extracting(event -> event.get(2).asText())
+                    .containsExactlyElementsOf(expected);
+            assertThat(completed.sha256()).isEqualTo(sha256(Files.readAllBytes(completed.file())));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Runs the recording's writes only when the test says so: a disk that is slower than the session. */
+    private static final class HeldWrites implements java.util.concurrent.Executor {
+        private final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+        private boolean caughtUp;
+
+        @Override
+        public void execute(Runnable task) {
+            if (caughtUp) {
+                task.run();
+            } else {
+                tasks.add(task);
+            }
+        }
+
+        /** Runs what is held, and from now on every write at once. */
+        void catchUp() {
+            caughtUp = true;
+            runAll();
+        }
+
+        void runAll() {
+            while (!tasks.isEmpty()) {
+                tasks.poll().run();
+            }
+        }
     }
 
     @Test
