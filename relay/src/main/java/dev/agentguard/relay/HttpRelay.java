@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -120,7 +121,8 @@ public final class HttpRelay {
                 }
                 NetSocket agentSocket = socket.result();
                 agentSocket.pipeTo(upstreamSocket);
-                upstreamSocket.pipeTo(agentSocket);
+                // Its end after the data it holds: Vert.x reports the close ahead of it.
+                new InOrderEnd(upstreamSocket, Vertx.currentContext()).pipeTo(agentSocket);
             });
         });
     }

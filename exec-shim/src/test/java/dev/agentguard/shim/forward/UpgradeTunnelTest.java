@@ -88,6 +88,77 @@ class UpgradeTunnelTest {
         assertThat(authorizationSeen.get(10, TimeUnit.SECONDS)).isEqualTo("Bearer " + REAL_TOKEN);
     }
 
+    /**
+     * The proxy writes a session's last frames and closes at once; a slow agent must still
+     * get every byte and the close frame. Vert.x reports the upstream connection's end to
+     * the shim ahead of the data it still holds for a paused reader, and relaying that end
+     * as it came used to cut the tail off.
+     */
+    @Test
+    void aSlowAgentGetsEverythingTheUpstreamWroteBeforeClosing(@TempDir Path dir) throws Exception {
+        int messages = 512;
+        int size = 16 * 1024;
+        // Like the proxy past its closing timeout: the last frames, then the connection closes at
+        // once, without waiting for the agent's answer to the close frame.
+        HttpServer upstream = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(request -> {
+                    request.response().headers().set("Upgrade", "websocket").set("Connection", "Upgrade")
+                            .set("Sec-WebSocket-Accept", webSocketAccept(request.getHeader("Sec-WebSocket-Key")))
+                            .set("Sec-WebSocket-Protocol", "v5.channel.k8s.io");
+                    request.toNetSocket().onSuccess(tunnel -> {
+                        Buffer frames = Buffer.buffer();
+                        for (int i = 0; i < messages; i++) {
+                            frames.appendByte((byte) 0x82).appendByte((byte) 126).appendUnsignedShort(size)
+                                    .appendBytes(new byte[size]);
+                        }
+                        frames.appendBytes(new byte[] {(byte) 0x88, 2, 0x03, (byte) 0xE8});
+                        tunnel.write(frames);
+                        tunnel.close();
+                    });
+                })
+                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Path token = dir.resolve("token");
+        Files.writeString(token, REAL_TOKEN);
+        PlaceholderCredentials placeholder = PlaceholderCredentials.generate();
+        var client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+                .setDefaultPort(upstream.actualPort()));
+        HttpServer shim = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+                        .setSsl(true).setKeyCertOptions(pem(placeholder.servingCertificate())))
+                .requestHandler(new ApiForwarder(client, placeholder, new TokenFile(token)))
+                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        var agent = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(placeholder.caCertificatePem()))));
+        var socket = agent.webSocket();
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        CompletableFuture<Short> closed = new CompletableFuture<>();
+        socket.binaryMessageHandler(message -> {
+            received.addAndGet(message.length());
+            // Slower than the upstream writes: the shim's side of the tunnel has to hold back.
+            socket.pause();
+            vertx.setTimer(1, id -> socket.resume());
+        });
+        // After the messages the close frame came behind (the close handler runs ahead of them).
+        socket.endHandler(v -> closed.complete(socket.closeStatusCode()));
+        socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(shim.actualPort())
+                        .setURI("/api/v1/namespaces/ns/pods/p/exec?command=cat&stdout=true")
+                        .addSubProtocol("v5.channel.k8s.io")
+                        .addHeader("Authorization", "Bearer " + placeholder.token()))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(closed.get(60, TimeUnit.SECONDS)).isEqualTo((short) 1000);
+        assertThat(received.get()).isEqualTo((long) messages * size);
+    }
+
+    private static String webSocketAccept(String key) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void theProxysServiceNameIsVerifiedWhileTheShimConnectsToTheNodeIp(@TempDir Path dir) throws Exception {
         // As the operator issues it: one certificate for every node, named for the Service, no IP.

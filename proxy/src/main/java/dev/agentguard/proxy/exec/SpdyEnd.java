@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import dev.agentguard.relay.InOrderEnd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.spdy.SpdyFrameDecoder;
 import io.netty.handler.codec.spdy.SpdyFrameDecoderDelegate;
 import io.netty.handler.codec.spdy.SpdyFrameEncoder;
 import io.netty.handler.codec.spdy.SpdyVersion;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.net.NetSocket;
@@ -34,7 +36,7 @@ import io.vertx.core.net.NetSocket;
  * output stream, or when the connection ends; the Status is delivered after the
  * output, whatever order the streams finished in.
  */
-final class SpdyEnd implements SessionEnd, SpdyFrameDecoderDelegate {
+final class SpdyEnd extends SocketFlow implements SpdyFrameDecoderDelegate {
 
     static final SpdyVersion VERSION = SpdyVersion.SPDY_3_1;
     private static final ByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
@@ -61,6 +63,7 @@ final class SpdyEnd implements SessionEnd, SpdyFrameDecoderDelegate {
     }
 
     private final NetSocket socket;
+    private final InOrderEnd reads;
     private final SpdyFrameEncoder encoder = new SpdyFrameEncoder(VERSION);
     private final SpdyFrameDecoder decoder = new SpdyFrameDecoder(VERSION, this, 1 << 20);
     private final SpdyHeaderBlocks headerBlocks = new SpdyHeaderBlocks(VERSION);
@@ -79,11 +82,19 @@ final class SpdyEnd implements SessionEnd, SpdyFrameDecoderDelegate {
     private boolean broken;
     private int nextPingId = 1;
 
+    /** Call on the socket's event loop. */
     SpdyEnd(NetSocket socket, List<Stream> streams) {
+        this(socket, new InOrderEnd(socket, Vertx.currentContext()), streams);
+    }
+
+    /** @param reads the socket, its end held until the frames queued before it are read */
+    private SpdyEnd(NetSocket socket, InOrderEnd reads, List<Stream> streams) {
+        super(reads, socket);
         this.socket = socket;
-        this.messages = new HeldMessages(socket::pause);
-        socket.handler(this::read);
-        socket.endHandler(v -> finish());
+        this.reads = reads;
+        this.messages = new HeldMessages(reads::pause);
+        reads.handler(this::read);
+        reads.endHandler(v -> finish());
         socket.closeHandler(v -> {
             socketClosed = true;
             headerBlocks.end();
@@ -135,7 +146,7 @@ final class SpdyEnd implements SessionEnd, SpdyFrameDecoderDelegate {
     public void start(Messages to, Consumer<Buffer> pings, Runnable onEnd, Consumer<String> onFailure) {
         messages.start(to, onEnd, onFailure);
         if (!closed()) {
-            socket.resume();
+            reads.resume();
         }
     }
 
@@ -361,26 +372,6 @@ final class SpdyEnd implements SessionEnd, SpdyFrameDecoderDelegate {
             return;
         }
         socket.write(Buffer.buffer(frame));
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-        return !closed() && socket.writeQueueFull();
-    }
-
-    @Override
-    public void drainHandler(Runnable then) {
-        socket.drainHandler(v -> then.run());
-    }
-
-    @Override
-    public void pause() {
-        socket.pause();
-    }
-
-    @Override
-    public void resume() {
-        socket.resume();
     }
 
     @Override

@@ -13,7 +13,7 @@ import io.vertx.core.http.WebSocketFrame;
  * continuation frames keeps the channel of its first frame. Pings are answered
  * by Vert.x on this hop and also passed on; text frames break the protocol.
  */
-final class WebSocketEnd implements SessionEnd {
+final class WebSocketEnd extends SocketFlow {
 
     private final WebSocketBase socket;
     private final String protocol;
@@ -31,6 +31,7 @@ final class WebSocketEnd implements SessionEnd {
      *                             (the API server's side), rather than when the close frame arrives
      */
     WebSocketEnd(WebSocketBase socket, String protocol, boolean endAfterQueuedFrames) {
+        super(socket, socket);
         this.socket = socket;
         this.protocol = protocol;
         this.messages = new HeldMessages(socket::pause);
@@ -107,26 +108,6 @@ final class WebSocketEnd implements SessionEnd {
         if (!closed()) {
             socket.writePing(data);
         }
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-        return !closed() && socket.writeQueueFull();
-    }
-
-    @Override
-    public void drainHandler(Runnable then) {
-        socket.drainHandler(v -> then.run());
-    }
-
-    @Override
-    public void pause() {
-        socket.pause();
-    }
-
-    @Override
-    public void resume() {
-        socket.resume();
     }
 
     @Override
