@@ -69,6 +69,20 @@ test: fresh-cache-check kube-binaries helm keycloak test-tools ## Run the whole 
 bench: kube-binaries ## Run every benchmark (about 40 minutes on 2 cores; not a test) and write docs/benchmark-runs/<date>.md
 	hack/bench/all.sh
 
+# make fuzz: each fuzz target in turn, FUZZ_TIME each (Jazzer's max_duration: 30s, 5m, 1h). Jazzer fuzzes
+# one @FuzzTest per JVM, hence one test run per target. Crashing inputs land next to the committed
+# regression inputs (api/src/test/resources/**/*FuzzTestInputs/), where every later test run replays them.
+FUZZ_TIME ?= 60s
+FUZZ_TARGETS ?= RequestParserFuzzTest\#parse ShellScriptFuzzTest\#anyScript ShellScriptFuzzTest\#separatedCommands
+
+.PHONY: fuzz
+fuzz: ## Fuzz the parsers agents feed directly (api: RequestParser, ShellScript), FUZZ_TIME (default 60s) per target
+	@set -e; for target in $(FUZZ_TARGETS); do \
+	  echo "==> fuzzing $$target for $(FUZZ_TIME)"; \
+	  JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) $(MVN) $(MVN_FLAGS) -pl api test -Dtest="$$target" \
+	    -Dsurefire.failIfNoSpecifiedTests=false; \
+	done
+
 .PHONY: unit-test
 unit-test: ## Run only the unit tests (no control plane needed)
 	$(MVN) $(MVN_FLAGS) verify -DskipITs

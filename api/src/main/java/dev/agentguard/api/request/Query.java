@@ -43,7 +43,12 @@ public final class Query {
                 && (values.get(0).equalsIgnoreCase("true") || values.get(0).equals("1"));
     }
 
-    /** {@code fieldSelector=metadata.name=X} (or {@code ==X}) names a single object. */
+    /**
+     * {@code fieldSelector=metadata.name=X} (or {@code ==X}) names a single object, when X could be one's
+     * name: kube-apiserver takes it only if it is a valid path segment (IsValidPathSegmentName), so neither
+     * {@code .} nor {@code ..} and without {@code /} or {@code %}. Otherwise the request stays a list of the
+     * whole collection, which is what a policy must judge it as.
+     */
     static Optional<String> nameFromFieldSelector(Map<String, List<String>> query) {
         List<String> selectors = query.get("fieldSelector");
         if (selectors == null || selectors.isEmpty()) {
@@ -54,10 +59,14 @@ public final class Query {
             for (String operator : List.of("==", "=")) {
                 String prefix = "metadata.name" + operator;
                 if (trimmed.startsWith(prefix) && !trimmed.startsWith("metadata.name!=")) {
-                    return Optional.of(trimmed.substring(prefix.length()));
+                    return Optional.of(trimmed.substring(prefix.length())).filter(Query::isPathSegmentName);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean isPathSegmentName(String name) {
+        return !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0 && name.indexOf('%') < 0;
     }
 }

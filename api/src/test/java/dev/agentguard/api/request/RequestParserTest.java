@@ -86,6 +86,18 @@ class RequestParserTest {
                 .resourceWithSubresource()).isEqualTo("pods/exec");
     }
 
+    /** As kube-apiserver: a selected name no object can have leaves the request a list of everything. */
+    @ParameterizedTest
+    @ValueSource(strings = {"metadata.name%3Da/b", "metadata.name%3D%3D..", "metadata.name%3D.",
+            "metadata.name%3Ddb%2525"})
+    void aFieldSelectorNameThatIsNoPathSegmentNamesNothing(String selector) {
+        RequestAttributes a = RequestParser.parse("GET", "/api/v1/namespaces/ns/secrets", "fieldSelector=" + selector,
+                null);
+
+        assertThat(a.verb()).isEqualTo("list");
+        assertThat(a.name()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"api/v1/pods", "/api/v1/namespaces/ns/pods/p/exec/extra", "/api/v1/../v1/pods",
             "/api/v1/namespaces/ns/pods/%zz", "/api/v1/watch"})
