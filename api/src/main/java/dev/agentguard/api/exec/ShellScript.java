@@ -762,9 +762,15 @@ public final class ShellScript {
             }
         }
 
-        /** { and } are reserved words only as words of their own; otherwise part of one: {a,b}, ${x}, {}. */
+        /**
+         * { and } are reserved words only as words of their own, and only where a command starts; otherwise
+         * part of a word, {a,b}, ${x}, {}, or a word: rm } -rf / runs rm with all three arguments, which
+         * taking the } for the end of a group would have cut off its -rf /.
+         */
         private void brace(char c) {
-            if (inWord || pos + 1 < text.length() && " \t\n;&|()<>".indexOf(text.charAt(pos + 1)) < 0) {
+            boolean ownWord = !inWord
+                    && (pos + 1 >= text.length() || " \t\n;&|()<>".indexOf(text.charAt(pos + 1)) >= 0);
+            if (!ownWord || !atCommandStart()) {
                 append(c);
             } else {
                 separator(c);

@@ -39,9 +39,10 @@ class ShellScriptFuzzTest {
 
     /**
      * Scripts of plain commands joined by the separators the grammar follows ({@code ; & && || |} and
-     * newlines), with arguments that hold separators inside quotes, and a trailing comment: the splitter
-     * must report exactly the commands written, in order, each with its arguments. Unlike shell text at
-     * large, here what the shell runs is known, so missing, merged or made-up commands all show.
+     * newlines), with arguments that hold separators inside quotes or are braces, and a trailing comment:
+     * the splitter must report exactly the commands written, in order, each with its arguments. Unlike
+     * shell text at large, here what the shell runs is known, so missing, merged or made-up commands all
+     * show.
      */
     @FuzzTest(maxDuration = "60s")
     void separatedCommands(FuzzedDataProvider data) {
@@ -96,7 +97,7 @@ class ShellScriptFuzzTest {
 
         /** Appends an argument as written and returns it as the program receives it. */
         private static String argument(FuzzedDataProvider data, StringBuilder text) {
-            return switch (data.consumeInt(0, 2)) {
+            return switch (data.consumeInt(0, 3)) {
                 case 0 -> {
                     String plain = word(data, PLAIN, 1, 8);
                     text.append(plain);
@@ -107,10 +108,16 @@ class ShellScriptFuzzTest {
                     text.append('\'').append(single).append('\'');
                     yield single;
                 }
-                default -> {
+                case 2 -> {
                     String dbl = word(data, QUOTED + "'", 0, 8);
                     text.append('"').append(dbl).append('"');
                     yield dbl;
+                }
+                default -> {
+                    // { and } are reserved words only where a command starts; here they are arguments.
+                    String brace = data.consumeBoolean() ? "{" : "}";
+                    text.append(brace);
+                    yield brace;
                 }
             };
         }

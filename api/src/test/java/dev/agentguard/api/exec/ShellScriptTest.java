@@ -124,6 +124,16 @@ class ShellScriptTest {
                 .containsExactly(List.of("echo", "{}", "{a,b}", "x{y}"));
     }
 
+    /** Found by ShellScriptFuzzTest: a brace after the program is an argument, not the end of a group. */
+    @Test
+    void aBraceAfterTheProgramIsAnArgument() {
+        assertThat(ShellScript.parse("rm } -rf /; psql { -c 'drop table t'").commands())
+                .extracting(SimpleCommand::argv)
+                .containsExactly(List.of("rm", "}", "-rf", "/"), List.of("psql", "{", "-c", "drop table t"));
+        assertThat(ShellScript.parse("{ pg_dump db }; }").commands()).extracting(SimpleCommand::argv)
+                .containsExactly(List.of("pg_dump", "db", "}"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void ansiCQuotesAreDecodedAsBashDoes(String script, List<String> argv) {
