@@ -73,9 +73,9 @@ class ShellScriptFuzzTest {
                     text.append(data.pickValue(BLANKS)).append(data.pickValue(SEPARATORS))
                             .append(data.pickValue(BLANKS));
                 }
-                // The p_ prefix keeps the program off every list the splitter treats specially (wrappers,
-                // shells, reserved words, eval, source): here it is only ever a program.
-                String program = "p_" + word(data, PLAIN, 0, 6);
+                // The p_ prefix, and no '/' (the base name of p_/. is .), keep the program off every list
+                // the splitter treats specially (wrappers, shells, reserved words, eval, source).
+                String program = "p_" + word(data, PLAIN.replace("/", ""), 0, 6);
                 List<String> argv = new ArrayList<>(List.of(program));
                 text.append(program);
                 int arguments = data.consumeInt(0, 3);
