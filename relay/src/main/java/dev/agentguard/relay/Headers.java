@@ -1,5 +1,6 @@
 package dev.agentguard.relay;
 
+import java.util.Locale;
 import java.util.Set;
 
 import io.vertx.core.MultiMap;
@@ -22,7 +23,7 @@ public final class Headers {
      */
     public static void copyRequest(MultiMap from, MultiMap to, boolean upgrade) {
         from.forEach((name, value) -> {
-            String lower = name.toLowerCase();
+            String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals("authorization") || lower.equals("host")) {
                 return;
             }
@@ -36,7 +37,7 @@ public final class Headers {
     /** Copies response headers back to the agent, dropping hop-by-hop ones. */
     public static void copyResponse(MultiMap from, MultiMap to) {
         from.forEach((name, value) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
                 to.add(name, value);
             }
         });
@@ -45,6 +46,6 @@ public final class Headers {
     public static boolean isUpgrade(MultiMap headers) {
         String connection = headers.get(HttpHeaders.CONNECTION);
         return headers.contains(HttpHeaders.UPGRADE) && connection != null
-                && connection.toLowerCase().contains("upgrade");
+                && connection.toLowerCase(Locale.ROOT).contains("upgrade");
     }
 }

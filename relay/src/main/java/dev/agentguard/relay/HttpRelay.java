@@ -1,5 +1,6 @@
 package dev.agentguard.relay;
 
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -140,7 +141,7 @@ public final class HttpRelay {
 
     private static boolean isChunked(HttpServerRequest in) {
         String transferEncoding = in.getHeader(HttpHeaders.TRANSFER_ENCODING);
-        return transferEncoding != null && transferEncoding.toLowerCase().contains("chunked");
+        return transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked");
     }
 
     private void badGateway(HttpServerResponse response, Throwable cause) {

@@ -1,5 +1,6 @@
 package dev.agentguard.api.request;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -58,7 +59,7 @@ public record RequestAttributes(boolean resourceRequest, String verb, String pat
             if (contentType == null) {
                 return Optional.empty();
             }
-            String bare = contentType.split(";", 2)[0].trim().toLowerCase();
+            String bare = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
             for (PatchType type : values()) {
                 if (type.contentType.equals(bare)) {
                     return Optional.of(type);

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +44,7 @@ public final class RequestParser {
             throw new MalformedRequestException("the request path must not contain '..' segments");
         }
         List<String> parts = new ArrayList<>(Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList());
-        String lowerMethod = method.toLowerCase();
+        String lowerMethod = method.toLowerCase(Locale.ROOT);
         RequestAttributes nonResource = new RequestAttributes(false, lowerMethod, path, "", "", "", "", "", "",
                 Optional.empty());
 
@@ -60,7 +61,7 @@ public final class RequestParser {
         String apiVersion = parts.get(0);
         parts = parts.subList(1, parts.size());
 
-        String verb = VERBS.get(method.toUpperCase());
+        String verb = VERBS.get(method.toUpperCase(Locale.ROOT));
         if (verb == null) {
             return nonResource;
         }

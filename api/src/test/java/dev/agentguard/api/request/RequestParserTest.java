@@ -68,6 +68,21 @@ class RequestParserTest {
         assertThat(a.path()).isEqualTo(path);
     }
 
+    /** Method and content type are ASCII: a Turkish default locale must not turn PATCH's I into a dotless one. */
+    @Test
+    void methodsAndContentTypesReadTheSameInEveryLocale() {
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+        try {
+            RequestAttributes patch = RequestParser.parse("PATCH", "/api/v1/namespaces/ns/pods/p", null,
+                    "APPLICATION/STRATEGIC-MERGE-PATCH+JSON");
+            assertThat(patch.patchType()).contains(RequestAttributes.PatchType.STRATEGIC_MERGE);
+            assertThat(RequestParser.parse("OPTIONS", "/version", null, null).verb()).isEqualTo("options");
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
     @Test
     void patchTypeComesFromTheContentType() {
         assertThat(RequestParser.parse("PATCH", "/api/v1/namespaces/ns/pods/p", null,

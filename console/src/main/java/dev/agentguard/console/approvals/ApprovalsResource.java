@@ -159,7 +159,7 @@ public class ApprovalsResource {
             return page(null, ApiRefusal.message(e), Response.Status.fromStatusCode(e.getCode() > 0 ? e.getCode() : 502));
         }
         LOG.infof("%s %s as %s", phase, name, viewer.name());
-        return page("approvalrequest " + name + " " + phase.name().toLowerCase(), null, Response.Status.OK);
+        return page("approvalrequest " + name + " " + phase.name().toLowerCase(java.util.Locale.ROOT), null, Response.Status.OK);
     }
 
     private Response page(String notice, String error, Response.Status status) {

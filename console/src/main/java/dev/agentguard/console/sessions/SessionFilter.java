@@ -31,7 +31,7 @@ public record SessionFilter(String namespace, String agent, boolean blocked, boo
             if (value.endsWith("d")) {
                 return now.minus(Duration.ofDays(Long.parseLong(value.substring(0, value.length() - 1))));
             }
-            return now.minus(Duration.parse("PT" + value.toUpperCase()));
+            return now.minus(Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT)));
         } catch (NumberFormatException | DateTimeParseException e) {
             throw new IllegalArgumentException("since: '" + value + "' is not a duration like 30m, 24h or 7d");
         }

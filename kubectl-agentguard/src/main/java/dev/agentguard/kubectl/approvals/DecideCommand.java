@@ -39,7 +39,7 @@ abstract class DecideCommand implements Callable<Integer> {
     public Integer call() {
         try (KubernetesClient client = cluster.client()) {
             ApprovalDecisions.decide(client, cluster.systemNamespace(), name, phase(), message);
-            spec.commandLine().getOut().println("approvalrequest/" + name + " " + phase().name().toLowerCase());
+            spec.commandLine().getOut().println("approvalrequest/" + name + " " + phase().name().toLowerCase(java.util.Locale.ROOT));
         } catch (DecisionException e) {
             throw Failure.of(e.getMessage());
         }

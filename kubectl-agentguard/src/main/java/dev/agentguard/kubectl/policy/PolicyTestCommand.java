@@ -111,7 +111,7 @@ public final class PolicyTestCommand implements Callable<Integer> {
         if (parts.length != 2) {
             throw Failure.of("--request takes 'METHOD PATH', e.g. 'GET /api/v1/namespaces/team/secrets', got '" + text + "'");
         }
-        String method = parts[0].toUpperCase();
+        String method = parts[0].toUpperCase(java.util.Locale.ROOT);
         if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD").contains(method)) {
             throw Failure.of("--request: '" + parts[0] + "' is not an HTTP method the API server serves");
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -76,7 +77,7 @@ public final class AuditRecord {
             g.writeStringField("auditID", auditId);
             g.writeStringField("stage", "ResponseComplete");
             g.writeStringField("requestURI", uri);
-            g.writeStringField("verb", attributes != null ? attributes.verb() : method.toLowerCase());
+            g.writeStringField("verb", attributes != null ? attributes.verb() : method.toLowerCase(Locale.ROOT));
             writeUser(g);
             g.writeArrayFieldStart("sourceIPs");
             g.writeString(sourceIp);

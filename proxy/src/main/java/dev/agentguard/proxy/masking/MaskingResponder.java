@@ -1,5 +1,6 @@
 package dev.agentguard.proxy.masking;
 
+import java.util.Locale;
 import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,7 +52,7 @@ public final class MaskingResponder implements HttpRelay.Responder {
     public void respond(HttpClientResponse from, HttpServerResponse to) {
         String type = from.getHeader(HttpHeaders.CONTENT_TYPE);
         String encoding = from.getHeader(HttpHeaders.CONTENT_ENCODING);
-        if (type == null || !type.toLowerCase().startsWith("application/json")
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")
                 || encoding != null && !encoding.equalsIgnoreCase("identity")) {
             from.request().reset();
             StatusResponses.send(to, 502, "BadGateway", "agentguard cannot inspect a response of type "

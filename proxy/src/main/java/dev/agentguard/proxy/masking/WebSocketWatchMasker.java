@@ -1,6 +1,7 @@
 package dev.agentguard.proxy.masking;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -46,7 +47,7 @@ public final class WebSocketWatchMasker {
             }
             var out = ar.result();
             Headers.copyRequest(in.headers(), out.headers(), false);
-            out.headers().names().removeIf(name -> name.toLowerCase().startsWith("sec-websocket-"));
+            out.headers().names().removeIf(name -> name.toLowerCase(Locale.ROOT).startsWith("sec-websocket-"));
             authorize.accept(out.headers());
             MaskingResponder.requestJson(out.headers());
             out.send().onComplete(response -> {

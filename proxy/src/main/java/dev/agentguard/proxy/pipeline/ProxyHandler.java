@@ -2,6 +2,7 @@ package dev.agentguard.proxy.pipeline;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,7 +105,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return;
         }
         for (Map.Entry<String, String> header : in.headers()) {
-            if (header.getKey().toLowerCase().startsWith("impersonate-")) {
+            if (header.getKey().toLowerCase(Locale.ROOT).startsWith("impersonate-")) {
                 StatusResponses.send(in.response(), 403, "Forbidden", "impersonation (" + header.getKey()
                         + ", kubectl --as) is not allowed through agentguard: agents act only as themselves");
                 return;
@@ -201,7 +202,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     private void forward(HttpServerRequest in, Admission admission, String token, AuditRecord record) {
         String upgrade = in.getHeader(HttpHeaders.UPGRADE);
-        if (upgrade != null && upgrade.toUpperCase().startsWith("SPDY")) {
+        if (upgrade != null && upgrade.toUpperCase(Locale.ROOT).startsWith("SPDY")) {
             // Decided after policy, so a refused command still reads as refused when kubectl falls back
             // to SPDY. SPDY streams are not relayed: kubectl 1.30+ speaks WebSockets.
             in.resume();
