@@ -34,12 +34,7 @@ class InOrderEndTest {
             // As an upgraded HTTP/1.1 client connection behaves: data queued while paused,
             // delivered by a task of its own on resume; the close reported at once.
             HoldingSource source = new HoldingSource(context);
-            InOrderEnd stream = new InOrderEnd(source, context);
-            stream.handler(data -> seen.add(data.toString()));
-            stream.endHandler(end -> {
-                seen.add("end");
-                done.complete(seen);
-            });
+            InOrderEnd stream = recording(source, context, seen, done);
             stream.pause();
             source.arrive("a");
             source.arrive("b");
@@ -59,16 +54,23 @@ class InOrderEndTest {
         Context context = vertx.getOrCreateContext();
         context.runOnContext(v -> {
             HoldingSource source = new HoldingSource(context);
-            InOrderEnd stream = new InOrderEnd(source, context);
-            stream.handler(data -> seen.add(data.toString()));
-            stream.endHandler(end -> {
-                seen.add("end");
-                done.complete(seen);
-            });
+            recording(source, context, seen, done);
             source.arrive("a");
             source.closed();
         });
         assertThat(done.get(10, TimeUnit.SECONDS)).containsExactly("a", "end");
+    }
+
+    /** The stream over the source, noting what it delivers in {@code seen}, completing {@code done} at its end. */
+    private static InOrderEnd recording(HoldingSource source, Context context, List<String> seen,
+            CompletableFuture<List<String>> done) {
+        InOrderEnd stream = new InOrderEnd(source, context);
+        stream.handler(data -> seen.add(data.toString()));
+        stream.endHandler(end -> {
+            seen.add("end");
+            done.complete(seen);
+        });
+        return stream;
     }
 
     /** A source that holds what arrives while paused and reports its end out of band. */

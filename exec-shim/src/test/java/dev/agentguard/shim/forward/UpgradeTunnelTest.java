@@ -66,13 +66,8 @@ class UpgradeTunnelTest {
         var client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
                 .setDefaultHost("127.0.0.1").setDefaultPort(upstream.actualPort())
                 .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
-        HttpServer shim = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
-                        .setSsl(true).setKeyCertOptions(pem(placeholder.servingCertificate())))
-                .requestHandler(new ApiForwarder(client, placeholder, new TokenFile(token)))
-                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-
-        var agent = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(placeholder.caCertificatePem()))));
+        HttpServer shim = shim(client, placeholder, token);
+        var agent = agentClient(placeholder);
         var socket = agent.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(shim.actualPort())
                         .setURI("/api/v1/namespaces/ns/pods/p/exec?command=echo&stdout=true")
                         .addSubProtocol("v5.channel.k8s.io").addSubProtocol("v4.channel.k8s.io")
@@ -122,13 +117,8 @@ class UpgradeTunnelTest {
         PlaceholderCredentials placeholder = PlaceholderCredentials.generate();
         var client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(upstream.actualPort()));
-        HttpServer shim = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
-                        .setSsl(true).setKeyCertOptions(pem(placeholder.servingCertificate())))
-                .requestHandler(new ApiForwarder(client, placeholder, new TokenFile(token)))
-                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-
-        var agent = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(placeholder.caCertificatePem()))));
+        HttpServer shim = shim(client, placeholder, token);
+        var agent = agentClient(placeholder);
         var socket = agent.webSocket();
         java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
         CompletableFuture<Short> closed = new CompletableFuture<>();
@@ -148,6 +138,21 @@ class UpgradeTunnelTest {
 
         assertThat(closed.get(60, TimeUnit.SECONDS)).isEqualTo((short) 1000);
         assertThat(received.get()).isEqualTo((long) messages * size);
+    }
+
+    /** The shim's forwarder on its own TLS listener, as the agent pod sees it. */
+    private HttpServer shim(io.vertx.core.http.HttpClient upstream, PlaceholderCredentials placeholder, Path token)
+            throws Exception {
+        return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+                        .setSsl(true).setKeyCertOptions(pem(placeholder.servingCertificate())))
+                .requestHandler(new ApiForwarder(upstream, placeholder, new TokenFile(token)))
+                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The agent's client, trusting the shim's per-pod CA. */
+    private io.vertx.core.http.WebSocketClient agentClient(PlaceholderCredentials placeholder) {
+        return vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(placeholder.caCertificatePem()))));
     }
 
     private static String webSocketAccept(String key) {
